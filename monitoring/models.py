@@ -1,0 +1,1 @@
+# Dashboards, reminders and notifications arrive with their own issues.

@@ -1,0 +1,518 @@
+"""Roadmaps as the documents have them: header, sections, activity rows, deadlines,
+executors and, over the year, completion marks with evidence."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import date
+from pathlib import PurePath
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Exists, F, OuterRef, Q
+from django.urls import reverse
+from simple_history.models import HistoricalRecords
+
+from schools.models import MentorPair, Membership, Organisation, Person
+
+
+def _user_scope(user) -> Q:
+    """Which roadmaps a user may see, as a condition on Roadmap.
+
+    Department staff and coordinators see their municipality, regional viewers their
+    region, a principal the roadmaps of their school (its own, the ones it takes part
+    in, the ones naming it as an executor), a mentor school also those of the schools
+    it mentors.
+    """
+    memberships = Membership.objects.filter(user=user)
+    municipalities = memberships.filter(
+        role__in=[Membership.Role.STAFF, Membership.Role.COORDINATOR], organisation__municipality__isnull=False
+    ).values("organisation__municipality")
+    regions = memberships.filter(role=Membership.Role.REGIONAL_VIEWER).values("organisation__region")
+    own_schools = memberships.filter(role__in=[Membership.Role.PRINCIPAL, Membership.Role.MENTOR]).values(
+        "organisation"
+    )
+    mentored = MentorPair.objects.filter(
+        mentor__memberships__user=user, mentor__memberships__role=Membership.Role.MENTOR
+    ).values("mentee")
+    schools = Organisation.objects.filter(Q(pk__in=own_schools) | Q(pk__in=mentored)).values("pk")
+    return (
+        Q(owner__municipality__in=municipalities)
+        | Q(owner__region__in=regions)
+        | Q(owner__in=schools)
+        | Exists(RoadmapSchool.objects.filter(roadmap=OuterRef("pk"), school__in=schools))
+        | Exists(Executor.objects.filter(activity__roadmap=OuterRef("pk"), organisation__in=schools))
+    )
+
+
+class RoadmapQuerySet(models.QuerySet):
+    def visible_to(self, user) -> RoadmapQuerySet:
+        if not user.is_authenticated or not user.is_active:
+            return self.none()
+        if user.is_superuser:
+            return self.all()
+        return self.filter(_user_scope(user))
+
+
+class Roadmap(models.Model):
+    class Level(models.TextChoices):
+        REGIONAL = "regional", "Региональная"
+        MUNICIPAL = "municipal", "Муниципальная"
+        SCHOOL = "school", "Школьная"
+
+    class Status(models.TextChoices):
+        DRAFT = "draft", "Черновик"
+        APPROVED = "approved", "Утверждена"
+        ARCHIVED = "archived", "В архиве"
+
+    class ApprovalKind(models.TextChoices):
+        ORDER = "order", "Приказ"
+        DECREE = "decree", "Распоряжение"
+        LETTER = "letter", "Письмо"
+        PROTOCOL = "protocol", "Протокол"
+        OTHER = "other", "Другой документ"
+
+    owner = models.ForeignKey(
+        Organisation, models.PROTECT, related_name="roadmaps", verbose_name="организация-владелец"
+    )
+    level = models.CharField("уровень", max_length=20, choices=Level.choices, default=Level.MUNICIPAL)
+    title = models.CharField("название", max_length=1000)
+    period_start = models.DateField("начало периода")
+    period_end = models.DateField("конец периода")
+    status = models.CharField("статус", max_length=20, choices=Status.choices, default=Status.DRAFT)
+
+    approval_kind = models.CharField(
+        "вид документа об утверждении", max_length=20, choices=ApprovalKind.choices, blank=True
+    )
+    approval_number = models.CharField("номер документа", max_length=50, blank=True)
+    approval_date = models.DateField("дата документа", null=True, blank=True)
+    approved_by = models.CharField("кем утверждена", max_length=300, blank=True)
+    approval_text = models.CharField(
+        "гриф утверждения",
+        max_length=500,
+        blank=True,
+        help_text="Как напечатано в документе: «Приложение к приказу … от … № …»",
+    )
+
+    goal = models.TextField("цель", blank=True)
+    tasks = models.TextField("задачи", blank=True, help_text="Каждая задача с новой строки.")
+    column_titles = models.JSONField(
+        "заголовки столбцов", default=list, blank=True, help_text="Как в исходном документе."
+    )
+    schools = models.ManyToManyField(
+        Organisation,
+        through="RoadmapSchool",
+        related_name="participating_roadmaps",
+        blank=True,
+        verbose_name="школы-участники",
+    )
+    # Stable identity for the seed loader and imports: loading the same source twice is a no-op.
+    source_key = models.CharField("ключ источника", max_length=100, blank=True)
+
+    created_at = models.DateTimeField("создана", auto_now_add=True)
+    updated_at = models.DateTimeField("изменена", auto_now=True)
+    history = HistoricalRecords(verbose_name="история дорожной карты")
+
+    objects = RoadmapQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "дорожная карта"
+        verbose_name_plural = "дорожные карты"
+        ordering = ["-period_start", "title"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(period_start__lte=F("period_end")), name="roadmap_period_ordered"
+            ),
+            models.CheckConstraint(condition=~Q(title=""), name="roadmap_title_not_empty"),
+            models.UniqueConstraint(
+                fields=["source_key"], condition=~Q(source_key=""), name="roadmap_unique_source_key"
+            ),
+        ]
+        indexes = [
+            # The roadmap list of a department: its own roadmaps, newest first.
+            models.Index(fields=["owner", "-period_start"], name="roadmap_owner_period_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+    def get_absolute_url(self) -> str:
+        return reverse("roadmaps:roadmap_detail", args=[self.pk])
+
+    @property
+    def task_list(self) -> list[str]:
+        return [line.strip() for line in self.tasks.splitlines() if line.strip()]
+
+    @property
+    def academic_year(self) -> int:
+        """The academic year the period starts in (2022 for 2022/2023)."""
+        start = self.period_start
+        return start.year if start.month >= 9 else start.year - 1
+
+
+class RoadmapSchool(models.Model):
+    class Role(models.TextChoices):
+        SUPERVISED = "supervised", "Курируемая школа (ШНОР/ШНСУ)"
+        MENTOR = "mentor", "Школа-наставник"
+        PARTICIPANT = "participant", "Участник"
+
+    roadmap = models.ForeignKey(
+        Roadmap, models.CASCADE, related_name="school_links", verbose_name="дорожная карта"
+    )
+    school = models.ForeignKey(
+        Organisation,
+        models.CASCADE,
+        related_name="roadmap_links",
+        limit_choices_to={"kind": Organisation.Kind.SCHOOL},
+        verbose_name="школа",
+    )
+    role = models.CharField("роль", max_length=20, choices=Role.choices, default=Role.SUPERVISED)
+
+    class Meta:
+        verbose_name = "школа-участник"
+        verbose_name_plural = "школы-участники"
+        constraints = [
+            models.UniqueConstraint(fields=["roadmap", "school"], name="roadmap_school_unique"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.school} ({self.get_role_display()})"
+
+
+class TargetIndicator(models.Model):
+    roadmap = models.ForeignKey(
+        Roadmap, models.CASCADE, related_name="indicators", verbose_name="дорожная карта"
+    )
+    order = models.PositiveIntegerField("порядок", default=0)
+    name = models.TextField("показатель")
+    unit = models.CharField("единица измерения", max_length=50, blank=True)
+    # Text, not numbers: the documents write «не ниже среднего по району», «100% в этих школах».
+    baseline = models.CharField("базовое значение", max_length=200, blank=True)
+    target = models.CharField("целевое значение", max_length=200, blank=True)
+    target_date = models.DateField("достичь к", null=True, blank=True)
+
+    class Meta:
+        verbose_name = "целевой показатель"
+        verbose_name_plural = "целевые показатели"
+        ordering = ["roadmap", "order"]
+        constraints = [
+            models.CheckConstraint(condition=~Q(name=""), name="indicator_name_not_empty"),
+        ]
+
+    def __str__(self) -> str:
+        return self.name[:100]
+
+
+class Section(models.Model):
+    class Kind(models.TextChoices):
+        SECTION = "section", "Раздел"
+        STAGE = "stage", "Этап"
+        HEADING = "heading", "Подзаголовок"
+
+    roadmap = models.ForeignKey(Roadmap, models.CASCADE, related_name="sections", verbose_name="дорожная карта")
+    parent = models.ForeignKey(
+        "self",
+        models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="subsections",
+        verbose_name="входит в",
+    )
+    kind = models.CharField("вид", max_length=20, choices=Kind.choices, default=Kind.SECTION)
+    order = models.PositiveIntegerField("порядок", default=0)
+    number = models.CharField("номер", max_length=20, blank=True)
+    title = models.TextField("название")
+    history = HistoricalRecords(verbose_name="история раздела")
+
+    class Meta:
+        verbose_name = "раздел"
+        verbose_name_plural = "разделы"
+        ordering = ["roadmap", "order"]
+        constraints = [
+            models.CheckConstraint(condition=~Q(title=""), name="section_title_not_empty"),
+            models.CheckConstraint(condition=~Q(parent=F("id")), name="section_not_own_parent"),
+        ]
+        indexes = [
+            # The roadmap table: a roadmap's sections in document order.
+            models.Index(fields=["roadmap", "order"], name="section_roadmap_order_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.number}. {self.title}" if self.number else self.title
+
+
+class ActivityQuerySet(models.QuerySet):
+    def visible_to(self, user) -> ActivityQuerySet:
+        return self.filter(roadmap__in=Roadmap.objects.visible_to(user).values("pk"))
+
+    def top_level(self) -> ActivityQuerySet:
+        return self.filter(parent__isnull=True)
+
+    def needing_date(self) -> ActivityQuerySet:
+        return self.filter(needs_date=True)
+
+
+class Activity(models.Model):
+    roadmap = models.ForeignKey(
+        Roadmap, models.CASCADE, related_name="activities", verbose_name="дорожная карта"
+    )
+    section = models.ForeignKey(
+        Section,
+        models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="activities",
+        verbose_name="раздел",
+    )
+    # A sub-row with its own deadline and executors (001 row 7.2, 002 row 6); top-level rows have none.
+    parent = models.ForeignKey(
+        "self",
+        models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="children",
+        verbose_name="входит в мероприятие",
+    )
+    number = models.CharField("№ п/п", max_length=20, blank=True, help_text="Как в документе: «5.10», «2.», пусто.")
+    order = models.PositiveIntegerField("порядок", default=0, help_text="Место строки в документе.")
+    content = models.TextField("мероприятие (содержание)")
+    deadline_text = models.TextField("сроки (как в документе)", blank=True)
+    responsible_text = models.TextField("ответственный (как в документе)", blank=True)
+    expected_result = models.TextField("ожидаемый результат", blank=True)
+    needs_date = models.BooleanField(
+        "нужна дата", default=False, help_text="Срок не удалось понять из текста: дату задаёт сотрудник."
+    )
+    # Bumped on every edit so that a stale form can be refused instead of overwriting.
+    version = models.PositiveIntegerField("версия", default=1)
+    created_at = models.DateTimeField("создано", auto_now_add=True)
+    updated_at = models.DateTimeField("изменено", auto_now=True)
+    history = HistoricalRecords(verbose_name="история мероприятия")
+
+    objects = ActivityQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "мероприятие"
+        verbose_name_plural = "мероприятия"
+        ordering = ["roadmap", "order"]
+        constraints = [
+            models.CheckConstraint(condition=~Q(content=""), name="activity_content_not_empty"),
+            models.CheckConstraint(condition=~Q(parent=F("id")), name="activity_not_own_parent"),
+        ]
+        indexes = [
+            # The roadmap table: every row of one roadmap in document order.
+            models.Index(fields=["roadmap", "order"], name="activity_roadmap_order_idx"),
+        ]
+
+    def __str__(self) -> str:
+        prefix = f"{self.number} " if self.number else ""
+        return f"{prefix}{self.content[:80]}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("roadmaps:activity_detail", args=[self.pk])
+
+
+class DeadlineWindow(models.Model):
+    class Source(models.TextChoices):
+        PARSED = "parsed", "Из текста срока"
+        MANUAL = "manual", "Задано вручную"
+
+    activity = models.ForeignKey(Activity, models.CASCADE, related_name="windows", verbose_name="мероприятие")
+    start = models.DateField("начало", null=True, blank=True)
+    end = models.DateField("срок")
+    source = models.CharField("источник", max_length=10, choices=Source.choices, default=Source.PARSED)
+    is_cancelled = models.BooleanField("отменён", default=False)
+
+    class Meta:
+        verbose_name = "срок исполнения"
+        verbose_name_plural = "сроки исполнения"
+        ordering = ["activity", "end"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(start__isnull=True) | Q(start__lte=F("end")), name="window_start_before_end"
+            ),
+            models.UniqueConstraint(
+                fields=["activity", "start", "end"], name="window_unique_per_activity"
+            ),
+        ]
+        indexes = [
+            # The reminder scan: live windows ending on given days.
+            models.Index(fields=["end"], condition=Q(is_cancelled=False), name="window_live_end_idx"),
+        ]
+
+    def __str__(self) -> str:
+        if self.start and self.start != self.end:
+            return f"{self.start:%d.%m.%Y} – {self.end:%d.%m.%Y}"
+        if self.start is None:
+            return f"до {self.end:%d.%m.%Y}"
+        return f"{self.end:%d.%m.%Y}"
+
+    def is_overdue(self, on: date) -> bool:
+        return not self.is_cancelled and self.end < on
+
+
+class Executor(models.Model):
+    class Kind(models.TextChoices):
+        ORGANISATION = "organisation", "Организация"
+        SCHOOL = "school", "Школа"
+        PERSON = "person", "Сотрудник"
+        ROLE = "role", "Должность"
+        GROUP = "group", "Группа организаций"
+
+    activity = models.ForeignKey(
+        Activity, models.CASCADE, related_name="executors", verbose_name="мероприятие"
+    )
+    kind = models.CharField("вид", max_length=20, choices=Kind.choices)
+    label = models.CharField("как написано", max_length=500)
+    organisation = models.ForeignKey(
+        Organisation,
+        models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="executor_roles",
+        verbose_name="организация",
+    )
+    person = models.ForeignKey(
+        Person, models.PROTECT, null=True, blank=True, related_name="executor_roles", verbose_name="сотрудник"
+    )
+    role = models.CharField("должность", max_length=300, blank=True)
+    order = models.PositiveSmallIntegerField("порядок", default=0)
+
+    class Meta:
+        verbose_name = "исполнитель"
+        verbose_name_plural = "исполнители"
+        ordering = ["activity", "order"]
+        constraints = [
+            models.CheckConstraint(condition=~Q(label=""), name="executor_label_not_empty"),
+            # Each school that must act marks its own part: one executor per organisation.
+            models.UniqueConstraint(
+                fields=["activity", "organisation"],
+                condition=Q(person__isnull=True, organisation__isnull=False),
+                name="executor_one_per_organisation",
+            ),
+            models.UniqueConstraint(
+                fields=["activity", "person"],
+                condition=Q(person__isnull=False),
+                name="executor_one_per_person",
+            ),
+            models.CheckConstraint(
+                condition=~Q(kind="school") | Q(organisation__isnull=False),
+                name="executor_school_has_organisation",
+            ),
+            models.CheckConstraint(
+                condition=~Q(kind="person") | Q(person__isnull=False),
+                name="executor_person_has_person",
+            ),
+        ]
+        indexes = [
+            # «Мои мероприятия»: everything a school must do.
+            models.Index(fields=["organisation", "activity"], name="executor_org_activity_idx"),
+        ]
+
+    def __str__(self) -> str:
+        if self.person_id:
+            return str(self.person)
+        if self.organisation_id:
+            return str(self.organisation)
+        return self.label
+
+
+class CompletionMark(models.Model):
+    class Status(models.TextChoices):
+        IN_PROGRESS = "in_progress", "В работе"
+        DONE = "done", "Выполнено"
+        NOT_DONE = "not_done", "Не выполнено"
+
+    class Review(models.TextChoices):
+        PENDING = "pending", "Ждёт проверки"
+        ACCEPTED = "accepted", "Принято"
+        RETURNED = "returned", "Возвращено на доработку"
+
+    executor = models.ForeignKey(Executor, models.CASCADE, related_name="marks", verbose_name="исполнитель")
+    window = models.ForeignKey(DeadlineWindow, models.CASCADE, related_name="marks", verbose_name="срок")
+    status = models.CharField("отметка", max_length=20, choices=Status.choices, default=Status.IN_PROGRESS)
+    completed_on = models.DateField("дата выполнения", null=True, blank=True)
+    comment = models.TextField("комментарий", blank=True)
+    marked_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name="кто отметил",
+    )
+    marked_at = models.DateTimeField("когда отмечено", auto_now=True)
+    review = models.CharField("проверка", max_length=20, choices=Review.choices, default=Review.PENDING)
+    reviewed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name="кто проверил",
+    )
+    reviewed_at = models.DateTimeField("когда проверено", null=True, blank=True)
+    review_comment = models.TextField("комментарий координатора", blank=True)
+    version = models.PositiveIntegerField("версия", default=1)
+    history = HistoricalRecords(verbose_name="история отметки")
+
+    class Meta:
+        verbose_name = "отметка о выполнении"
+        verbose_name_plural = "отметки о выполнении"
+        ordering = ["window__end"]
+        constraints = [
+            models.UniqueConstraint(fields=["executor", "window"], name="mark_one_per_executor_window"),
+            models.CheckConstraint(
+                condition=~Q(status="done") | Q(completed_on__isnull=False), name="mark_done_has_date"
+            ),
+            models.CheckConstraint(
+                condition=Q(review="pending") | Q(reviewed_at__isnull=False), name="mark_review_has_time"
+            ),
+        ]
+        indexes = [
+            # A coordinator's queue: marks waiting for acceptance.
+            models.Index(fields=["review", "status"], name="mark_review_status_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.executor}: {self.get_status_display()} ({self.window})"
+
+
+def evidence_upload_to(instance: Evidence, filename: str) -> str:
+    # A random name nobody can guess; the original name is kept in the row.
+    suffix = PurePath(filename).suffix.lower()[:10]
+    return f"evidence/{uuid.uuid4().hex}{suffix}"
+
+
+class Evidence(models.Model):
+    mark = models.ForeignKey(
+        CompletionMark, models.CASCADE, related_name="evidence", verbose_name="отметка"
+    )
+    file = models.FileField("файл", upload_to=evidence_upload_to, blank=True, max_length=200)
+    url = models.URLField("ссылка", blank=True, max_length=1000)
+    original_name = models.CharField("имя файла", max_length=255, blank=True)
+    size = models.PositiveBigIntegerField("размер, байт", null=True, blank=True)
+    content_type = models.CharField("тип содержимого", max_length=100, blank=True)
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name="кто загрузил",
+    )
+    uploaded_at = models.DateTimeField("когда загружено", auto_now_add=True)
+
+    class Meta:
+        verbose_name = "подтверждение"
+        verbose_name_plural = "подтверждения"
+        ordering = ["uploaded_at"]
+        constraints = [
+            # Either a file or a link, never both, never neither.
+            models.CheckConstraint(
+                condition=(Q(file="") & ~Q(url="")) | (~Q(file="") & Q(url="")),
+                name="evidence_file_xor_url",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.original_name or self.url

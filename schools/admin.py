@@ -1,0 +1,103 @@
+from __future__ import annotations
+
+from django.contrib import admin
+
+from schools.models import (
+    CoordinatorAssignment,
+    Membership,
+    MentorPair,
+    Municipality,
+    Organisation,
+    Person,
+    Region,
+    SchoolStatus,
+)
+
+
+class MunicipalityInline(admin.TabularInline):
+    model = Municipality
+    extra = 0
+
+
+@admin.register(Region)
+class RegionAdmin(admin.ModelAdmin):
+    list_display = ["name", "code"]
+    search_fields = ["name"]
+    inlines = [MunicipalityInline]
+
+
+@admin.register(Municipality)
+class MunicipalityAdmin(admin.ModelAdmin):
+    list_display = ["name", "region", "timezone"]
+    list_filter = ["region", "timezone"]
+    search_fields = ["name", "region__name"]
+
+
+class PersonInline(admin.TabularInline):
+    model = Person
+    extra = 0
+    fields = ["full_name", "position", "is_head", "email", "user"]
+    raw_id_fields = ["user"]
+
+
+class SchoolStatusInline(admin.TabularInline):
+    model = SchoolStatus
+    extra = 0
+
+
+class MembershipInline(admin.TabularInline):
+    model = Membership
+    extra = 0
+    raw_id_fields = ["user"]
+
+
+@admin.register(Organisation)
+class OrganisationAdmin(admin.ModelAdmin):
+    list_display = ["name", "short_name", "kind", "municipality", "region"]
+    list_filter = ["kind", "region", "municipality"]
+    search_fields = ["name", "short_name"]
+    list_select_related = ["municipality", "region"]
+    inlines = [PersonInline, SchoolStatusInline, MembershipInline]
+
+
+@admin.register(Person)
+class PersonAdmin(admin.ModelAdmin):
+    list_display = ["full_name", "position", "organisation", "is_head", "user"]
+    list_filter = ["is_head", "organisation__kind", "organisation__municipality"]
+    search_fields = ["full_name", "position", "email", "organisation__name"]
+    list_select_related = ["organisation", "user"]
+    autocomplete_fields = ["organisation"]
+    raw_id_fields = ["user"]
+
+
+@admin.register(SchoolStatus)
+class SchoolStatusAdmin(admin.ModelAdmin):
+    list_display = ["school", "kind", "academic_year"]
+    list_filter = ["kind", "academic_year", "school__municipality"]
+    search_fields = ["school__name"]
+    autocomplete_fields = ["school"]
+
+
+@admin.register(MentorPair)
+class MentorPairAdmin(admin.ModelAdmin):
+    list_display = ["mentor", "mentee", "academic_year"]
+    list_filter = ["academic_year", "mentor__municipality"]
+    search_fields = ["mentor__name", "mentee__name"]
+    autocomplete_fields = ["mentor", "mentee"]
+
+
+@admin.register(Membership)
+class MembershipAdmin(admin.ModelAdmin):
+    list_display = ["user", "role", "organisation"]
+    list_filter = ["role", "organisation__municipality"]
+    search_fields = ["user__username", "user__last_name", "organisation__name"]
+    autocomplete_fields = ["organisation"]
+    raw_id_fields = ["user"]
+
+
+@admin.register(CoordinatorAssignment)
+class CoordinatorAssignmentAdmin(admin.ModelAdmin):
+    list_display = ["coordinator", "school", "academic_year"]
+    list_filter = ["academic_year", "school__municipality"]
+    search_fields = ["coordinator__full_name", "school__name"]
+    autocomplete_fields = ["coordinator", "school"]

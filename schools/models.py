@@ -1,0 +1,306 @@
+"""Who takes part: regions, municipalities, organisations, people and their roles."""
+
+from __future__ import annotations
+
+import re
+import zoneinfo
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models import F, Q
+
+
+def validate_timezone(value: str) -> None:
+    if value not in zoneinfo.available_timezones():
+        raise ValidationError("Неизвестный часовой пояс: %(value)s", params={"value": value})
+
+
+def normalise_person_name(name: str) -> str:
+    """«Земляненко  Н. В.» and «В.А. Козлова» -> «Земляненко Н.В.», «Козлова В.А.»."""
+    name = " ".join(name.split())
+    name = re.sub(r"([А-ЯЁ])\.\s+(?=[А-ЯЁ]\.)", r"\1.", name)
+    initials_first = re.fullmatch(r"([А-ЯЁ]\.[А-ЯЁ]\.?)\s+([А-ЯЁ][а-яё-]+)", name)
+    if initials_first:
+        return f"{initials_first.group(2)} {initials_first.group(1)}"
+    return name
+
+
+SCHOOL_TYPES = (("лице", "лицей"), ("гимнази", "гимназия"), ("оош", "оош"), ("сош", "сош"), ("средн", "сош"))
+
+
+def school_key(name: str) -> tuple[str, str]:
+    """A key under which «МОБУ лицея № 7» and «МОБУ лицей № 7» are the same school."""
+    lowered = name.lower().replace("ё", "е")
+    number = re.search(r"№\s*(\d+)", lowered)
+    if number:
+        kind = next((label for stem, label in SCHOOL_TYPES if stem in lowered), "")
+        return (kind, number.group(1))
+    return ("", re.sub(r"[^а-яa-z0-9]", "", lowered))
+
+
+def academic_year_label(start_year: int) -> str:
+    """2022 -> «2022/2023»: an academic year runs 1 September – 31 August."""
+    return f"{start_year}/{start_year + 1}"
+
+
+class Region(models.Model):
+    name = models.CharField("название", max_length=200, unique=True)
+    code = models.CharField("код региона", max_length=3, blank=True)
+
+    class Meta:
+        verbose_name = "регион"
+        verbose_name_plural = "регионы"
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def natural_key(self) -> tuple[str]:
+        return (self.name,)
+
+
+class Municipality(models.Model):
+    region = models.ForeignKey(Region, models.PROTECT, related_name="municipalities", verbose_name="регион")
+    name = models.CharField("название", max_length=200)
+    # Reminders go out at the recipient's local morning; Russia spans eleven time zones.
+    timezone = models.CharField(
+        "часовой пояс", max_length=64, default="Europe/Moscow", validators=[validate_timezone]
+    )
+
+    class Meta:
+        verbose_name = "муниципалитет"
+        verbose_name_plural = "муниципалитеты"
+        ordering = ["name"]
+        constraints = [
+            models.UniqueConstraint(fields=["region", "name"], name="municipality_unique_name_in_region"),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class OrganisationQuerySet(models.QuerySet):
+    def schools(self) -> OrganisationQuerySet:
+        return self.filter(kind=Organisation.Kind.SCHOOL)
+
+
+class Organisation(models.Model):
+    class Kind(models.TextChoices):
+        DEPARTMENT = "department", "Орган управления образованием"
+        METHODOLOGICAL = "methodological", "Методическая служба"
+        SCHOOL = "school", "Школа"
+        OTHER = "other", "Другая организация"
+
+    region = models.ForeignKey(Region, models.PROTECT, related_name="organisations", verbose_name="регион")
+    # Empty for regional bodies (министерство, институт развития образования).
+    municipality = models.ForeignKey(
+        Municipality,
+        models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="organisations",
+        verbose_name="муниципалитет",
+    )
+    kind = models.CharField("тип", max_length=20, choices=Kind.choices, default=Kind.SCHOOL)
+    name = models.CharField("полное название", max_length=500)
+    short_name = models.CharField("краткое название", max_length=200, blank=True)
+    email = models.EmailField("электронная почта", blank=True)
+    website = models.URLField("сайт", blank=True)
+
+    objects = OrganisationQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "организация"
+        verbose_name_plural = "организации"
+        ordering = ["name"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["municipality", "name"],
+                condition=Q(municipality__isnull=False),
+                name="organisation_unique_name_in_municipality",
+            ),
+            models.UniqueConstraint(
+                fields=["region", "name"],
+                condition=Q(municipality__isnull=True),
+                name="organisation_unique_name_in_region",
+            ),
+            models.CheckConstraint(condition=~Q(name=""), name="organisation_name_not_empty"),
+        ]
+
+    def __str__(self) -> str:
+        return self.short_name or self.name
+
+    def clean(self) -> None:
+        if self.municipality_id and self.region_id and self.municipality.region_id != self.region_id:
+            raise ValidationError({"municipality": "Муниципалитет относится к другому региону."})
+
+    @property
+    def school_number(self) -> str | None:
+        """«МОБУ СОШ № 8 им. А.Г. Ломакина» -> «8», to match the same school written differently."""
+        match = re.search(r"№\s*(\d+)", self.name)
+        return match.group(1) if match else None
+
+
+class Person(models.Model):
+    full_name = models.CharField("ФИО", max_length=200, help_text="Как в документах: «Баркалова Е.В.»")
+    position = models.CharField("должность", max_length=500, blank=True)
+    organisation = models.ForeignKey(
+        Organisation,
+        models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="people",
+        verbose_name="организация",
+    )
+    is_head = models.BooleanField("руководитель организации", default=False)
+    email = models.EmailField("электронная почта", blank=True)
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL,
+        models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="person",
+        verbose_name="пользователь",
+    )
+
+    class Meta:
+        verbose_name = "сотрудник"
+        verbose_name_plural = "сотрудники"
+        ordering = ["full_name"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["organisation", "full_name"],
+                condition=Q(organisation__isnull=False),
+                name="person_unique_name_in_organisation",
+            ),
+            # An organisation has one director at a time.
+            models.UniqueConstraint(
+                fields=["organisation"],
+                condition=Q(is_head=True),
+                name="person_one_head_per_organisation",
+            ),
+            models.CheckConstraint(condition=~Q(full_name=""), name="person_name_not_empty"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.full_name}, {self.position}" if self.position else self.full_name
+
+
+class SchoolStatus(models.Model):
+    class Kind(models.TextChoices):
+        LOW_RESULTS = "low_results", "ШНОР — школа с низкими образовательными результатами"
+        UNFAVOURABLE = "unfavourable", "ШНСУ — школа в неблагоприятных социальных условиях"
+        MENTOR = "mentor", "Школа-наставник"
+        RISK = "risk", "Риск снижения образовательных результатов"
+
+    school = models.ForeignKey(
+        Organisation,
+        models.CASCADE,
+        related_name="statuses",
+        limit_choices_to={"kind": Organisation.Kind.SCHOOL},
+        verbose_name="школа",
+    )
+    academic_year = models.PositiveSmallIntegerField(
+        "учебный год", help_text="Год начала: 2022 означает 2022/2023 учебный год."
+    )
+    kind = models.CharField("статус", max_length=20, choices=Kind.choices)
+
+    class Meta:
+        verbose_name = "статус школы"
+        verbose_name_plural = "статусы школ"
+        ordering = ["-academic_year", "school__name"]
+        constraints = [
+            models.UniqueConstraint(fields=["school", "academic_year", "kind"], name="school_status_unique"),
+            models.CheckConstraint(
+                condition=Q(academic_year__gte=2000, academic_year__lte=2100),
+                name="school_status_year_plausible",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.school}: {self.get_kind_display()} ({academic_year_label(self.academic_year)})"
+
+
+class MentorPair(models.Model):
+    mentor = models.ForeignKey(
+        Organisation,
+        models.CASCADE,
+        related_name="mentee_pairs",
+        limit_choices_to={"kind": Organisation.Kind.SCHOOL},
+        verbose_name="школа-наставник",
+    )
+    mentee = models.ForeignKey(
+        Organisation,
+        models.CASCADE,
+        related_name="mentor_pairs",
+        limit_choices_to={"kind": Organisation.Kind.SCHOOL},
+        verbose_name="курируемая школа",
+    )
+    academic_year = models.PositiveSmallIntegerField("учебный год", help_text="Год начала учебного года.")
+
+    class Meta:
+        verbose_name = "пара наставничества"
+        verbose_name_plural = "пары наставничества"
+        ordering = ["-academic_year", "mentor__name"]
+        constraints = [
+            models.UniqueConstraint(fields=["mentor", "mentee", "academic_year"], name="mentor_pair_unique"),
+            models.CheckConstraint(condition=~Q(mentor=F("mentee")), name="mentor_pair_not_self"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.mentor} → {self.mentee} ({academic_year_label(self.academic_year)})"
+
+
+class Membership(models.Model):
+    class Role(models.TextChoices):
+        STAFF = "staff", "Специалист управления образования"
+        COORDINATOR = "coordinator", "Муниципальный координатор"
+        PRINCIPAL = "principal", "Директор школы"
+        MENTOR = "mentor", "Школа-наставник"
+        REGIONAL_VIEWER = "regional_viewer", "Наблюдатель региона"
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, models.CASCADE, related_name="memberships", verbose_name="пользователь"
+    )
+    organisation = models.ForeignKey(
+        Organisation, models.CASCADE, related_name="memberships", verbose_name="организация"
+    )
+    role = models.CharField("роль", max_length=20, choices=Role.choices)
+
+    class Meta:
+        verbose_name = "роль пользователя"
+        verbose_name_plural = "роли пользователей"
+        constraints = [
+            models.UniqueConstraint(fields=["user", "organisation", "role"], name="membership_unique"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user}: {self.get_role_display()} — {self.organisation}"
+
+
+class CoordinatorAssignment(models.Model):
+    coordinator = models.ForeignKey(
+        Person, models.CASCADE, related_name="assignments", verbose_name="координатор"
+    )
+    school = models.ForeignKey(
+        Organisation,
+        models.CASCADE,
+        related_name="coordinator_assignments",
+        limit_choices_to={"kind": Organisation.Kind.SCHOOL},
+        verbose_name="школа",
+    )
+    academic_year = models.PositiveSmallIntegerField("учебный год", help_text="Год начала учебного года.")
+
+    class Meta:
+        verbose_name = "закрепление координатора"
+        verbose_name_plural = "закрепления координаторов"
+        ordering = ["-academic_year", "school__name"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["coordinator", "school", "academic_year"], name="coordinator_assignment_unique"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.coordinator.full_name} — {self.school} ({academic_year_label(self.academic_year)})"
