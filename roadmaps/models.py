@@ -13,7 +13,7 @@ from django.db.models import Exists, F, OuterRef, Q
 from django.urls import reverse
 from simple_history.models import HistoricalRecords
 
-from schools.models import MentorPair, Membership, Organisation, Person
+from schools.models import Membership, MentorPair, Organisation, Person
 
 
 def _user_scope(user) -> Q:
@@ -26,7 +26,8 @@ def _user_scope(user) -> Q:
     """
     memberships = Membership.objects.filter(user=user)
     municipalities = memberships.filter(
-        role__in=[Membership.Role.STAFF, Membership.Role.COORDINATOR], organisation__municipality__isnull=False
+        role__in=[Membership.Role.STAFF, Membership.Role.COORDINATOR],
+        organisation__municipality__isnull=False,
     ).values("organisation__municipality")
     regions = memberships.filter(role=Membership.Role.REGIONAL_VIEWER).values("organisation__region")
     own_schools = memberships.filter(role__in=[Membership.Role.PRINCIPAL, Membership.Role.MENTOR]).values(
@@ -209,7 +210,9 @@ class Section(models.Model):
         STAGE = "stage", "Этап"
         HEADING = "heading", "Подзаголовок"
 
-    roadmap = models.ForeignKey(Roadmap, models.CASCADE, related_name="sections", verbose_name="дорожная карта")
+    roadmap = models.ForeignKey(
+        Roadmap, models.CASCADE, related_name="sections", verbose_name="дорожная карта"
+    )
     parent = models.ForeignKey(
         "self",
         models.CASCADE,
@@ -273,7 +276,9 @@ class Activity(models.Model):
         related_name="children",
         verbose_name="входит в мероприятие",
     )
-    number = models.CharField("№ п/п", max_length=20, blank=True, help_text="Как в документе: «5.10», «2.», пусто.")
+    number = models.CharField(
+        "№ п/п", max_length=20, blank=True, help_text="Как в документе: «5.10», «2.», пусто."
+    )
     order = models.PositiveIntegerField("порядок", default=0, help_text="Место строки в документе.")
     content = models.TextField("мероприятие (содержание)")
     deadline_text = models.TextField("сроки (как в документе)", blank=True)
@@ -330,9 +335,7 @@ class DeadlineWindow(models.Model):
             models.CheckConstraint(
                 condition=Q(start__isnull=True) | Q(start__lte=F("end")), name="window_start_before_end"
             ),
-            models.UniqueConstraint(
-                fields=["activity", "start", "end"], name="window_unique_per_activity"
-            ),
+            models.UniqueConstraint(fields=["activity", "start", "end"], name="window_unique_per_activity"),
         ]
         indexes = [
             # The reminder scan: live windows ending on given days.
@@ -409,9 +412,9 @@ class Executor(models.Model):
         ]
 
     def __str__(self) -> str:
-        if self.person_id:
-            return str(self.person)
-        if self.organisation_id:
+        if self.kind == self.Kind.PERSON and self.person_id:
+            return f"{self.person.full_name}, {self.role}" if self.role else str(self.person)
+        if self.kind in (self.Kind.SCHOOL, self.Kind.ORGANISATION) and self.organisation_id:
             return str(self.organisation)
         return self.label
 
@@ -484,9 +487,7 @@ def evidence_upload_to(instance: Evidence, filename: str) -> str:
 
 
 class Evidence(models.Model):
-    mark = models.ForeignKey(
-        CompletionMark, models.CASCADE, related_name="evidence", verbose_name="отметка"
-    )
+    mark = models.ForeignKey(CompletionMark, models.CASCADE, related_name="evidence", verbose_name="отметка")
     file = models.FileField("файл", upload_to=evidence_upload_to, blank=True, max_length=200)
     url = models.URLField("ссылка", blank=True, max_length=1000)
     original_name = models.CharField("имя файла", max_length=255, blank=True)

@@ -1,0 +1,147 @@
+"""Demo data: the five seed roadmaps of ``fixtures/seeds`` and the demo users.
+
+Loading twice changes nothing: roadmaps are keyed by their source, users and links are
+created only when missing.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from pathlib import Path
+
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.db import transaction
+
+from roadmaps.models import Roadmap
+from roadmaps.services import roadmap_load
+from schools.models import CoordinatorAssignment, Membership, MentorPair, Organisation, Person
+
+SEED_DIR = Path(settings.BASE_DIR) / "fixtures" / "seeds"
+DEMO_PASSWORD = "demo-2026"
+
+TAGANROG_DEPARTMENT = "Управление образования г. Таганрога"
+KOZELSK_DEPARTMENT = "Отдел образования администрации муниципального района «Козельский район»"
+
+# The Таганрог order pairs every supervised school with a mentor school but the
+# roadmap does not say which with which; these pairs are demo data, not the source.
+TAGANROG_PAIRS_2022 = [
+    ("МОБУ лицей № 7", "МОБУ СОШ № 6"),
+    ("МОБУ лицей № 7", "МОБУ СОШ № 34"),
+    ("МОБУ СОШ № 36", "МАОУ СОШ № 12"),
+    ("МОБУ СОШ № 35", "МОБУ СОШ № 31"),
+    ("МОБУ СОШ № 8 им. А.Г. Ломакина", "МОБУ СОШ № 16"),
+    ("МОБУ СОШ № 38", "МОБУ СОШ № 20"),
+    ("МОБУ СОШ № 38", "МАОУ СОШ № 39"),
+]
+
+
+@dataclass(frozen=True)
+class DemoUser:
+    username: str
+    description: str
+    organisation: str | None = None
+    role: str | None = None
+    person: str | None = None
+
+
+DEMO_USERS = [
+    DemoUser("admin", "администратор портала (все данные, админка)"),
+    DemoUser(
+        "uo",
+        "специалист Управления образования г. Таганрога",
+        TAGANROG_DEPARTMENT,
+        Membership.Role.STAFF,
+        "Яковенко Т.К.",
+    ),
+    DemoUser(
+        "coordinator",
+        "Баркалова Е.В., муниципальный координатор г. Таганрога",
+        TAGANROG_DEPARTMENT,
+        Membership.Role.COORDINATOR,
+        "Баркалова Е.В.",
+    ),
+    DemoUser(
+        "principal",
+        "директор МОБУ СОШ № 6 (Таганрог, курируемая школа)",
+        "МОБУ СОШ № 6",
+        Membership.Role.PRINCIPAL,
+        "Муразян О.В.",
+    ),
+    DemoUser(
+        "mentor",
+        "директор МОБУ лицей № 7 (Таганрог, школа-наставник)",
+        "МОБУ лицей № 7",
+        Membership.Role.MENTOR,
+        "Земляненко Н.В.",
+    ),
+    DemoUser(
+        "uo_kozelsk",
+        "специалист Отдела образования Козельского района (чужой муниципалитет)",
+        KOZELSK_DEPARTMENT,
+        Membership.Role.STAFF,
+        "Митина Е.П.",
+    ),
+]
+
+
+def seed_files() -> list[Path]:
+    return sorted(SEED_DIR.glob("*.json"))
+
+
+def load_seed_roadmaps() -> list[tuple[Roadmap, bool]]:
+    results = []
+    for path in seed_files():
+        data = json.loads(path.read_text(encoding="utf-8"))
+        results.append(roadmap_load(data=data))
+    return results
+
+
+@transaction.atomic
+def create_demo_users() -> list[str]:
+    """Create the demo users and their links; return the usernames created now."""
+    User = get_user_model()
+    created = []
+    for demo in DEMO_USERS:
+        user, was_created = User.objects.get_or_create(
+            username=demo.username, defaults={"email": f"{demo.username}@example.org"}
+        )
+        if was_created:
+            user.set_password(DEMO_PASSWORD)
+            if demo.username == "admin":
+                user.is_staff = user.is_superuser = True
+            created.append(demo.username)
+        if demo.organisation is None:
+            user.save()
+            continue
+        organisation = Organisation.objects.get(name=demo.organisation)
+        Membership.objects.get_or_create(user=user, organisation=organisation, role=demo.role)
+        person = Person.objects.filter(
+            full_name=demo.person, organisation__municipality=organisation.municipality
+        ).first()
+        if person is not None:
+            if person.user_id is None:
+                person.user = user
+                person.email = user.email
+                person.save(update_fields=["user", "email"])
+            surname, _, initials = person.full_name.partition(" ")
+            user.last_name, user.first_name = surname, initials
+        user.save()
+
+    _link_taganrog()
+    return created
+
+
+def _link_taganrog() -> None:
+    department = Organisation.objects.get(name=TAGANROG_DEPARTMENT)
+    roadmap = Roadmap.objects.get(source_key="002_taganrog")
+    year = roadmap.academic_year
+    schools = {o.name: o for o in Organisation.objects.schools().filter(municipality=department.municipality)}
+    for mentor, mentee in TAGANROG_PAIRS_2022:
+        MentorPair.objects.get_or_create(mentor=schools[mentor], mentee=schools[mentee], academic_year=year)
+    coordinator = Person.objects.get(full_name="Баркалова Е.В.", organisation=department)
+    for link in roadmap.school_links.filter(role="supervised"):
+        CoordinatorAssignment.objects.get_or_create(
+            coordinator=coordinator, school=link.school, academic_year=year
+        )
