@@ -1,20 +1,175 @@
-"""Scoped getters: every object reaches a view through one of these.
+"""Who may see and change what. Every object reaches a view through a scoped getter here.
 
-404 when the user may not see the object, so an outsider cannot even learn it exists.
+- Not visible: 404, so an outsider cannot even learn that an object exists.
+- Visible but not changeable by this user: ``PermissionDenied`` (403).
+
+Rules:
+- department staff read and edit every roadmap of their municipality;
+- a coordinator reads every roadmap of their municipality and accepts or returns the
+  marks of the schools assigned to them;
+- a principal reads the roadmaps their school takes part in, edits the school's own
+  roadmap and marks the activities where the school (or they by name) must act;
+- a mentor school reads the roadmaps of the schools it mentors and comments on them;
+- a regional viewer reads the whole region.
 """
 
 from __future__ import annotations
 
+from dataclasses import dataclass, field
+
+from django.core.exceptions import PermissionDenied
+from django.db.models import QuerySet
 from django.shortcuts import get_object_or_404
 
-from roadmaps.models import Activity, Roadmap
+from roadmaps.models import Activity, CompletionMark, Evidence, Executor, Roadmap
+from schools.models import CoordinatorAssignment, Membership, MentorPair, Organisation, Person
 
 
-def get_roadmap_for_user(user, pk: int) -> Roadmap:
-    return get_object_or_404(Roadmap.objects.visible_to(user).select_related("owner"), pk=pk)
+@dataclass
+class UserScope:
+    """A user's roles, read once per request (two queries)."""
+
+    is_superuser: bool = False
+    staff_municipalities: set[int] = field(default_factory=set)
+    coordinator_municipalities: set[int] = field(default_factory=set)
+    principal_schools: set[int] = field(default_factory=set)
+    mentor_schools: set[int] = field(default_factory=set)
+    mentee_schools: set[int] = field(default_factory=set)
+    assigned_schools: set[int] = field(default_factory=set)
+    staff_organisations: set[int] = field(default_factory=set)
+    person_id: int | None = None
+
+    @property
+    def municipalities(self) -> set[int]:
+        return self.staff_municipalities | self.coordinator_municipalities
 
 
-def get_activity_for_user(user, pk: int) -> Activity:
+def scope_of(user) -> UserScope:
+    cached = getattr(user, "_roadmap_scope", None)
+    if cached is not None:
+        return cached
+    scope = UserScope(is_superuser=user.is_authenticated and user.is_superuser)
+    if user.is_authenticated:
+        memberships = Membership.objects.filter(user=user).select_related("organisation")
+        for m in memberships:
+            org = m.organisation
+            if m.role == Membership.Role.STAFF and org.municipality_id:
+                scope.staff_municipalities.add(org.municipality_id)
+                scope.staff_organisations.add(org.pk)
+            elif m.role == Membership.Role.COORDINATOR and org.municipality_id:
+                scope.coordinator_municipalities.add(org.municipality_id)
+            elif m.role == Membership.Role.PRINCIPAL:
+                scope.principal_schools.add(org.pk)
+            elif m.role == Membership.Role.MENTOR:
+                scope.mentor_schools.add(org.pk)
+        scope.person_id = Person.objects.filter(user=user).values_list("pk", flat=True).first()
+        if scope.mentor_schools:
+            scope.mentee_schools = set(
+                MentorPair.objects.filter(mentor__in=scope.mentor_schools).values_list("mentee", flat=True)
+            )
+        if scope.person_id and scope.coordinator_municipalities:
+            scope.assigned_schools = set(
+                CoordinatorAssignment.objects.filter(coordinator_id=scope.person_id).values_list(
+                    "school", flat=True
+                )
+            )
+    user._roadmap_scope = scope
+    return scope
+
+
+def can_edit_roadmap(user, roadmap: Roadmap) -> bool:
+    scope = scope_of(user)
+    if scope.is_superuser:
+        return True
+    if roadmap.owner.municipality_id in scope.staff_municipalities:
+        return True
+    return roadmap.owner_id in scope.principal_schools
+
+
+def can_mark(user, executor: Executor) -> bool:
+    """The school that must act marks its own part; a person named as executor marks theirs."""
+    scope = scope_of(user)
+    if scope.is_superuser:
+        return True
+    if executor.person_id and executor.person_id == scope.person_id:
+        return True
+    if executor.organisation_id and executor.organisation_id in scope.principal_schools:
+        return True
+    # The department marks what it must do itself («Управление образования», its roles).
+    return executor.organisation_id in scope.staff_organisations
+
+
+def can_review(user, mark: CompletionMark) -> bool:
+    scope = scope_of(user)
+    if scope.is_superuser:
+        return True
+    school = mark.executor.organisation_id
+    if school in scope.assigned_schools:
+        return True
+    # Staff accept the marks of their municipality's non-school executors and any school.
+    return mark.executor.activity.roadmap.owner.municipality_id in scope.staff_municipalities
+
+
+def can_comment(user, activity: Activity) -> bool:
+    scope = scope_of(user)
+    if scope.is_superuser or activity.roadmap.owner.municipality_id in scope.municipalities:
+        return True
+    return bool(scope.mentor_schools or scope.principal_schools)
+
+
+def editable_owners(user) -> QuerySet[Organisation]:
+    """Organisations this user may create or import roadmaps for."""
+    scope = scope_of(user)
+    if scope.is_superuser:
+        return Organisation.objects.all()
+    return Organisation.objects.filter(pk__in=scope.staff_organisations | scope.principal_schools)
+
+
+def get_roadmap_for_user(user, pk: int, write: bool = False) -> Roadmap:
+    roadmap = get_object_or_404(Roadmap.objects.visible_to(user).select_related("owner__municipality"), pk=pk)
+    if write and not can_edit_roadmap(user, roadmap):
+        raise PermissionDenied("Изменять эту дорожную карту могут только её владельцы.")
+    return roadmap
+
+
+def get_activity_for_user(user, pk: int, write: bool = False) -> Activity:
+    activity = get_object_or_404(
+        Activity.objects.visible_to(user).select_related("roadmap__owner__municipality", "section", "parent"),
+        pk=pk,
+    )
+    if write and not can_edit_roadmap(user, activity.roadmap):
+        raise PermissionDenied("Изменять текст мероприятия могут только владельцы дорожной карты.")
+    return activity
+
+
+def get_executor_for_user(user, pk: int, mark: bool = False) -> Executor:
+    executor = get_object_or_404(
+        Executor.objects.filter(activity__in=Activity.objects.visible_to(user)).select_related(
+            "activity__roadmap__owner", "organisation", "person"
+        ),
+        pk=pk,
+    )
+    if mark and not can_mark(user, executor):
+        raise PermissionDenied("Отмечать выполнение может только исполнитель.")
+    return executor
+
+
+def get_mark_for_user(user, pk: int, review: bool = False) -> CompletionMark:
+    mark = get_object_or_404(
+        CompletionMark.objects.filter(
+            executor__activity__in=Activity.objects.visible_to(user)
+        ).select_related("executor__activity__roadmap__owner", "executor__organisation", "window"),
+        pk=pk,
+    )
+    if review and not can_review(user, mark):
+        raise PermissionDenied("Принимать отметки может координатор школы или управление образования.")
+    return mark
+
+
+def get_evidence_for_user(user, pk: int) -> Evidence:
     return get_object_or_404(
-        Activity.objects.visible_to(user).select_related("roadmap__owner", "section", "parent"), pk=pk
+        Evidence.objects.filter(
+            mark__executor__activity__in=Activity.objects.visible_to(user)
+        ).select_related("mark"),
+        pk=pk,
     )
