@@ -517,3 +517,31 @@ class Evidence(models.Model):
 
     def __str__(self) -> str:
         return self.original_name or self.url
+
+
+class Comment(models.Model):
+    """A remark on an activity: a mentor school's advice, a coordinator's question."""
+
+    activity = models.ForeignKey(
+        Activity, models.CASCADE, related_name="comments", verbose_name="мероприятие"
+    )
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, models.SET_NULL, null=True, related_name="+", verbose_name="автор"
+    )
+    text = models.TextField("текст")
+    created_at = models.DateTimeField("когда", auto_now_add=True)
+
+    class Meta:
+        verbose_name = "комментарий"
+        verbose_name_plural = "комментарии"
+        ordering = ["created_at"]
+        constraints = [
+            models.CheckConstraint(condition=~Q(text=""), name="comment_text_not_empty"),
+        ]
+        indexes = [
+            # The activity page: its comments in order.
+            models.Index(fields=["activity", "created_at"], name="comment_activity_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return self.text[:80]

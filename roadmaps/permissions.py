@@ -18,10 +18,10 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from django.core.exceptions import PermissionDenied
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 from django.shortcuts import get_object_or_404
 
-from roadmaps.models import Activity, CompletionMark, Evidence, Executor, Roadmap
+from roadmaps.models import Activity, CompletionMark, Evidence, Executor, Roadmap, Section
 from schools.models import CoordinatorAssignment, Membership, MentorPair, Organisation, Person
 
 
@@ -173,3 +173,30 @@ def get_evidence_for_user(user, pk: int) -> Evidence:
         ).select_related("mark"),
         pk=pk,
     )
+
+
+def get_section_for_user(user, pk: int, write: bool = False) -> Section:
+    section = get_object_or_404(
+        Section.objects.filter(roadmap__in=Roadmap.objects.visible_to(user)).select_related(
+            "roadmap__owner__municipality"
+        ),
+        pk=pk,
+    )
+    if write and not can_edit_roadmap(user, section.roadmap):
+        raise PermissionDenied("Изменять разделы могут только владельцы дорожной карты.")
+    return section
+
+
+def visible_schools(user) -> QuerySet[Organisation]:
+    scope = scope_of(user)
+    schools = Organisation.objects.schools()
+    if scope.is_superuser:
+        return schools
+    return schools.filter(
+        Q(municipality__in=scope.municipalities)
+        | Q(pk__in=scope.principal_schools | scope.mentor_schools | scope.mentee_schools)
+    )
+
+
+def get_school_for_user(user, pk: int) -> Organisation:
+    return get_object_or_404(visible_schools(user).select_related("municipality__region"), pk=pk)

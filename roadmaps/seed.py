@@ -8,17 +8,20 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass
+from datetime import date
 from pathlib import Path
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.db import transaction
+from django.utils import timezone
 
-from roadmaps.models import Roadmap
+from roadmaps.models import CompletionMark, DeadlineWindow, Roadmap
 from roadmaps.services import roadmap_load
 from schools.models import CoordinatorAssignment, Membership, MentorPair, Organisation, Person
 
 SEED_DIR = Path(settings.BASE_DIR) / "fixtures" / "seeds"
+DEMO_SCHOOL_ROADMAP = Path(settings.BASE_DIR) / "fixtures" / "demo" / "school6_antirisk.json"
 DEMO_PASSWORD = "demo-2026"
 
 TAGANROG_DEPARTMENT = "Управление образования г. Таганрога"
@@ -131,6 +134,55 @@ def create_demo_users() -> list[str]:
 
     _link_taganrog()
     return created
+
+
+def load_demo_school_roadmap(today: date) -> tuple[Roadmap, bool]:
+    """A school roadmap of МОБУ СОШ № 6 for the current academic year, with a few marks,
+    so that the principal, the coordinator and the mentor have something to do today.
+
+    Its deadlines name months without years, so they fall in whatever year it is now.
+    """
+    data = json.loads(DEMO_SCHOOL_ROADMAP.read_text(encoding="utf-8"))
+    start_year = today.year if today.month >= 9 else today.year - 1
+    data["period_start"] = date(start_year, 9, 1).isoformat()
+    data["period_end"] = date(start_year + 1, 8, 31).isoformat()
+    roadmap, created = roadmap_load(data=data)
+    if created:
+        _demo_marks(roadmap, today)
+    return roadmap, created
+
+
+def _demo_marks(roadmap: Roadmap, today: date) -> None:
+    User = get_user_model()
+    principal = User.objects.get(username="principal")
+    coordinator = User.objects.get(username="coordinator")
+    school = Organisation.objects.get(name="МОБУ СОШ № 6", municipality=roadmap.owner.municipality)
+    past = (
+        DeadlineWindow.objects.filter(activity__roadmap=roadmap, end__lt=today)
+        .select_related("activity")
+        .order_by("end")
+    )
+    for index, window in enumerate(past[:3]):
+        executor = window.activity.executors.get(organisation=school, person__isnull=True)
+        mark = CompletionMark.objects.create(
+            executor=executor,
+            window=window,
+            status=CompletionMark.Status.DONE,
+            completed_on=window.end,
+            comment="Выполнено по плану.",
+            marked_by=principal,
+        )
+        if index == 0:
+            mark.review = CompletionMark.Review.ACCEPTED
+            mark.reviewed_by = coordinator
+            mark.reviewed_at = timezone.now()
+            mark.save()
+        elif index == 1:
+            mark.review = CompletionMark.Review.RETURNED
+            mark.review_comment = "Приложите справку или ссылку на страницу сайта школы."
+            mark.reviewed_by = coordinator
+            mark.reviewed_at = timezone.now()
+            mark.save()
 
 
 def _link_taganrog() -> None:

@@ -10,8 +10,17 @@ import pytest
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.management import call_command
+from django.utils import timezone
 
-from roadmaps.models import Activity, DeadlineWindow, Executor, Roadmap, RoadmapSchool, Section
+from roadmaps.models import (
+    Activity,
+    CompletionMark,
+    DeadlineWindow,
+    Executor,
+    Roadmap,
+    RoadmapSchool,
+    Section,
+)
 from schools.models import CoordinatorAssignment, Membership, MentorPair, Organisation, Person, SchoolStatus
 
 SEEDS = Path(settings.BASE_DIR) / "fixtures" / "seeds"
@@ -41,9 +50,26 @@ def test_each_seed_roadmap_has_exactly_its_rows(key, count):
     assert roadmap(key).activities.top_level().count() == count
 
 
+SEED_KEYS = ["000_ust_dzheguta", "001_ivanteevka", "002_taganrog", "003_kozelsk", "004_sarov"]
+
+
 def test_all_five_roadmaps_hold_134_rows():
-    assert Roadmap.objects.count() == 5
-    assert Activity.objects.top_level().count() == 134
+    seeds = Roadmap.objects.filter(source_key__in=SEED_KEYS)
+    assert seeds.count() == 5
+    assert Activity.objects.top_level().filter(roadmap__in=seeds).count() == 134
+
+
+def test_the_demo_school_roadmap_runs_in_the_current_academic_year():
+    demo = Roadmap.objects.get(source_key="demo_school6_antirisk")
+    today = timezone.localdate()
+    assert demo.period_start <= today <= demo.period_end
+    assert demo.owner.name == "МОБУ СОШ № 6" and demo.level == Roadmap.Level.SCHOOL
+    assert demo.activities.count() == 7
+    # Marks the coordinator can act on: one accepted, one returned, one waiting.
+    reviews = sorted(
+        CompletionMark.objects.filter(executor__activity__roadmap=demo).values_list("review", flat=True)
+    )
+    assert reviews == sorted(["accepted", "returned", "pending"][: len(reviews)])
 
 
 def test_ivanteevka_row_7_2_has_two_sub_rows_with_their_own_deadlines():

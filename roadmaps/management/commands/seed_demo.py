@@ -2,7 +2,15 @@ from __future__ import annotations
 
 from django.core.management.base import BaseCommand
 
-from roadmaps.seed import DEMO_PASSWORD, DEMO_USERS, create_demo_users, load_seed_roadmaps
+from django.utils import timezone
+
+from roadmaps.seed import (
+    DEMO_PASSWORD,
+    DEMO_USERS,
+    create_demo_users,
+    load_demo_school_roadmap,
+    load_seed_roadmaps,
+)
 
 
 class Command(BaseCommand):
@@ -14,6 +22,9 @@ class Command(BaseCommand):
             rows = roadmap.activities.top_level().count()
             self.stdout.write(f"{state}: {roadmap.title[:70]}… — {rows} мероприятий")
         created_users = create_demo_users()
+        roadmap, created = load_demo_school_roadmap(timezone.localdate())
+        state = "загружена" if created else "уже есть"
+        self.stdout.write(f"{state}: {roadmap.title[:70]}… (демо, текущий учебный год)")
         self.stdout.write(f"Новых пользователей: {len(created_users)}")
         self.stdout.write(f"Демо-пользователи (пароль {DEMO_PASSWORD}):")
         for demo in DEMO_USERS:

@@ -1,0 +1,307 @@
+"""What department staff (and principals, for their school's own roadmap) do to a roadmap."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import date
+
+from django.db import transaction
+from django.db.models import F, Max
+
+from roadmaps.models import (
+    Activity,
+    DeadlineWindow,
+    Roadmap,
+    RoadmapSchool,
+    Section,
+    TargetIndicator,
+)
+from roadmaps.services.loading import ExecutorResolver, activity_set_executors, activity_set_windows
+
+
+class StaleEdit(Exception):
+    """Somebody else saved the object after this form was opened."""
+
+    def __init__(self, current: Activity) -> None:
+        super().__init__("Мероприятие уже изменил другой пользователь.")
+        self.current = current
+
+
+@dataclass(frozen=True)
+class ActivityText:
+    number: str
+    content: str
+    deadline_text: str
+    responsible_text: str
+    expected_result: str
+
+
+def _shift_years(text: str, years: int = 1) -> str:
+    """«Май 2023 г.» -> «Май 2024 г.»; «16.02.23» -> «16.02.24»."""
+    text = re.sub(r"(?<!\d)((?:19|20)\d{2})(?!\d)", lambda m: str(int(m.group(1)) + years), text)
+    return re.sub(
+        r"(?<!\d)(\d{1,2}\.\d{1,2}\.)(\d{2})(?!\d)",
+        lambda m: f"{m.group(1)}{(int(m.group(2)) + years) % 100:02d}",
+        text,
+    )
+
+
+def _next_year(day: date | None) -> date | None:
+    if day is None:
+        return None
+    try:
+        return day.replace(year=day.year + 1)
+    except ValueError:  # 29 February
+        return day.replace(year=day.year + 1, day=28)
+
+
+def _refresh_activity(activity: Activity, roadmap: Roadmap, resolver: ExecutorResolver | None = None) -> None:
+    activity_set_windows(activity=activity, period_start=roadmap.period_start, period_end=roadmap.period_end)
+    activity_set_executors(activity=activity, resolver=resolver or ExecutorResolver(roadmap))
+    Activity.objects.filter(pk=activity.pk).update(needs_date=activity.needs_date)
+
+
+@transaction.atomic
+def activity_update(*, activity: Activity, expected_version: int, text: ActivityText) -> Activity:
+    """Save new texts unless someone saved first; re-derive windows and executors.
+
+    The version is bumped with a guarded UPDATE before anything else is written, so of
+    two editors who opened the same version exactly one succeeds.
+    """
+    claimed = Activity.objects.filter(pk=activity.pk, version=expected_version).update(
+        version=F("version") + 1
+    )
+    if not claimed:
+        raise StaleEdit(Activity.objects.get(pk=activity.pk))
+    activity.refresh_from_db(fields=["version"])
+    deadline_changed = activity.deadline_text != text.deadline_text
+    responsible_changed = activity.responsible_text != text.responsible_text
+    for name, value in text.__dict__.items():
+        setattr(activity, name, value)
+    activity.save()
+    roadmap = activity.roadmap
+    if deadline_changed:
+        activity_set_windows(
+            activity=activity, period_start=roadmap.period_start, period_end=roadmap.period_end
+        )
+        Activity.objects.filter(pk=activity.pk).update(needs_date=activity.needs_date)
+    if responsible_changed:
+        activity_set_executors(activity=activity, resolver=ExecutorResolver(roadmap))
+    return activity
+
+
+@transaction.atomic
+def activity_set_manual_window(*, activity: Activity, start: date | None, end: date) -> DeadlineWindow:
+    """Staff set the date the text does not give («По отдельному графику»)."""
+    window, _ = DeadlineWindow.objects.get_or_create(
+        activity=activity, start=start, end=end, defaults={"source": DeadlineWindow.Source.MANUAL}
+    )
+    Activity.objects.filter(pk=activity.pk).update(needs_date=False)
+    activity.needs_date = False
+    return window
+
+
+@transaction.atomic
+def activity_create(*, roadmap: Roadmap, section: Section | None, text: ActivityText) -> Activity:
+    last = roadmap.activities.aggregate(last=Max("order"))["last"] or 0
+    activity = Activity.objects.create(
+        roadmap=roadmap,
+        section=section,
+        order=last + 1,
+        **text.__dict__,
+    )
+    _refresh_activity(activity, roadmap)
+    roadmap_reorder(roadmap=roadmap)
+    return activity
+
+
+@transaction.atomic
+def activity_delete(*, activity: Activity) -> None:
+    roadmap = activity.roadmap
+    activity.delete()
+    roadmap_reorder(roadmap=roadmap)
+
+
+def _document_order(roadmap: Roadmap) -> list[Activity]:
+    """Rows as the document prints them: by section order, then row order, sub-rows after their row."""
+    sections = {s.pk: s.order for s in roadmap.sections.all()}
+    rows = list(roadmap.activities.all())
+    top = sorted(
+        (a for a in rows if a.parent_id is None),
+        key=lambda a: (sections.get(a.section_id, 0), a.order),
+    )
+    children: dict[int, list[Activity]] = {}
+    for a in rows:
+        if a.parent_id is not None:
+            children.setdefault(a.parent_id, []).append(a)
+    ordered = []
+    for a in top:
+        ordered.append(a)
+        ordered.extend(sorted(children.get(a.pk, []), key=lambda c: c.order))
+    return ordered
+
+
+def roadmap_reorder(*, roadmap: Roadmap) -> None:
+    """Give rows consecutive ``order`` values in document order."""
+    ordered = _document_order(roadmap)
+    changed = []
+    for position, activity in enumerate(ordered, start=1):
+        if activity.order != position:
+            activity.order = position
+            changed.append(activity)
+    Activity.objects.bulk_update(changed, ["order"])
+
+
+@transaction.atomic
+def activity_move(*, activity: Activity, step: int) -> None:
+    """Move a top-level row up (-1) or down (+1) within its section."""
+    siblings = list(
+        activity.roadmap.activities.filter(section=activity.section, parent__isnull=True).order_by("order")
+    )
+    index = next(i for i, a in enumerate(siblings) if a.pk == activity.pk)
+    other = index + step
+    if not 0 <= other < len(siblings):
+        return
+    siblings[index], siblings[other] = siblings[other], siblings[index]
+    base = min(a.order for a in siblings)
+    for offset, sibling in enumerate(siblings):
+        sibling.order = base + offset
+    Activity.objects.bulk_update(siblings, ["order"])
+    roadmap_reorder(roadmap=activity.roadmap)
+
+
+@transaction.atomic
+def roadmap_renumber(*, roadmap: Roadmap) -> int:
+    """Number rows as documents do: «5.1», «5.2» in numbered sections, «1.», «2.» otherwise.
+
+    Sub-rows stay unnumbered. Returns how many numbers changed.
+    """
+    counters: dict[int | None, int] = {}
+    changed = []
+    sections = {s.pk: s for s in roadmap.sections.all()}
+    for activity in _document_order(roadmap):
+        if activity.parent_id is not None:
+            continue
+        counters[activity.section_id] = counters.get(activity.section_id, 0) + 1
+        n = counters[activity.section_id]
+        section = sections.get(activity.section_id)
+        number = f"{section.number}.{n}" if section and section.number else f"{n}."
+        if activity.number != number:
+            activity.number = number
+            activity.version += 1
+            changed.append(activity)
+    for activity in changed:
+        activity.save(update_fields=["number", "version", "updated_at"])
+    return len(changed)
+
+
+@transaction.atomic
+def section_create(*, roadmap: Roadmap, kind: str, number: str, title: str) -> Section:
+    last = roadmap.sections.aggregate(last=Max("order"))["last"] or 0
+    return Section.objects.create(roadmap=roadmap, kind=kind, number=number, title=title, order=last + 1)
+
+
+@transaction.atomic
+def section_delete(*, section: Section) -> None:
+    """A section goes with its rows: the form asks the user to confirm first."""
+    roadmap = section.roadmap
+    Activity.objects.filter(section=section).delete()
+    section.delete()
+    roadmap_reorder(roadmap=roadmap)
+
+
+@transaction.atomic
+def section_move(*, section: Section, step: int) -> None:
+    sections = list(section.roadmap.sections.order_by("order"))
+    index = next(i for i, s in enumerate(sections) if s.pk == section.pk)
+    other = index + step
+    if not 0 <= other < len(sections):
+        return
+    sections[index], sections[other] = sections[other], sections[index]
+    for position, s in enumerate(sections, start=1):
+        s.order = position
+    Section.objects.bulk_update(sections, ["order"])
+    roadmap_reorder(roadmap=section.roadmap)
+
+
+@transaction.atomic
+def roadmap_approve(*, roadmap: Roadmap) -> Roadmap:
+    roadmap.status = Roadmap.Status.APPROVED
+    roadmap.save()
+    return roadmap
+
+
+@transaction.atomic
+def roadmap_refresh_dates(*, roadmap: Roadmap) -> None:
+    """After the period or the schools change: re-derive every row's windows and executors."""
+    resolver = ExecutorResolver(roadmap)
+    parents = set(roadmap.activities.filter(parent__isnull=False).values_list("parent", flat=True))
+    activities = list(roadmap.activities.all())
+    for activity in activities:
+        activity_set_windows(
+            activity=activity,
+            period_start=roadmap.period_start,
+            period_end=roadmap.period_end,
+            has_children=activity.pk in parents,
+        )
+        activity_set_executors(activity=activity, resolver=resolver)
+    Activity.objects.bulk_update(activities, ["needs_date"])
+
+
+@transaction.atomic
+def roadmap_copy(*, source: Roadmap, owner=None) -> Roadmap:
+    """A draft copy for the next academic year: period, years in the title and in the
+    deadline texts, and indicator dates move one year on; marks are not copied."""
+    copy = Roadmap.objects.create(
+        owner=owner or source.owner,
+        level=source.level,
+        title=_shift_years(source.title),
+        period_start=_next_year(source.period_start),
+        period_end=_next_year(source.period_end),
+        status=Roadmap.Status.DRAFT,
+        goal=source.goal,
+        tasks=source.tasks,
+        column_titles=source.column_titles,
+    )
+    RoadmapSchool.objects.bulk_create(
+        RoadmapSchool(roadmap=copy, school_id=link.school_id, role=link.role)
+        for link in source.school_links.all()
+    )
+    TargetIndicator.objects.bulk_create(
+        TargetIndicator(
+            roadmap=copy,
+            order=i.order,
+            name=i.name,
+            unit=i.unit,
+            baseline=i.baseline,
+            target=i.target,
+            target_date=_next_year(i.target_date),
+        )
+        for i in source.indicators.all()
+    )
+    section_map: dict[int, Section] = {}
+    for section in source.sections.order_by("order"):
+        section_map[section.pk] = Section.objects.create(
+            roadmap=copy,
+            parent=section_map.get(section.parent_id),
+            kind=section.kind,
+            order=section.order,
+            number=section.number,
+            title=section.title,
+        )
+    activity_map: dict[int, Activity] = {}
+    for activity in source.activities.order_by("order"):
+        activity_map[activity.pk] = Activity.objects.create(
+            roadmap=copy,
+            section=section_map.get(activity.section_id),
+            parent=activity_map.get(activity.parent_id),
+            number=activity.number,
+            order=activity.order,
+            content=activity.content,
+            deadline_text=_shift_years(activity.deadline_text),
+            responsible_text=activity.responsible_text,
+            expected_result=activity.expected_result,
+        )
+    roadmap_refresh_dates(roadmap=copy)
+    return copy

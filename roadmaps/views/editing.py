@@ -1,0 +1,203 @@
+"""In-place editing of a roadmap's sections and rows (htmx partials; full pages without JS)."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_GET, require_POST
+
+from roadmaps.deadlines import parse_deadline
+from roadmaps.forms import ActivityForm, ManualDateForm, SectionForm
+from roadmaps.models import Activity
+from roadmaps.permissions import get_activity_for_user, get_roadmap_for_user, get_section_for_user
+from roadmaps.services.editing import (
+    ActivityText,
+    StaleEdit,
+    activity_create,
+    activity_delete,
+    activity_move,
+    activity_set_manual_window,
+    activity_update,
+    section_create,
+    section_delete,
+    section_move,
+)
+from roadmaps.views.roadmaps import ROW_PREFETCH, build_row
+
+
+def _row_response(request: HttpRequest, activity: Activity) -> HttpResponse:
+    if not request.htmx:
+        return redirect(f"{activity.roadmap.get_absolute_url()}#activity-{activity.pk}")
+    activity = Activity.objects.prefetch_related(*ROW_PREFETCH).get(pk=activity.pk)
+    context = {
+        "item": build_row(activity, timezone.localdate()),
+        "roadmap": activity.roadmap,
+        "can_edit": True,
+    }
+    return render(request, "roadmaps/_table.html#activity-row", context)
+
+
+def _text(form: ActivityForm) -> ActivityText:
+    data = form.cleaned_data
+    return ActivityText(
+        number=data["number"],
+        content=data["content"],
+        deadline_text=data["deadline_text"],
+        responsible_text=data["responsible_text"],
+        expected_result=data["expected_result"],
+    )
+
+
+def _form_response(request: HttpRequest, context: dict, status: int = 200) -> HttpResponse:
+    template = "roadmaps/activity_form.html#form" if request.htmx else "roadmaps/activity_form.html"
+    return render(request, template, context, status=status)
+
+
+@login_required
+def activity_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    activity = get_activity_for_user(request.user, pk, write=True)
+    context = {"activity": activity, "roadmap": activity.roadmap}
+    if request.method != "POST":
+        context["form"] = ActivityForm(instance=activity, initial={"version": activity.version})
+        return _form_response(request, context)
+    form = ActivityForm(request.POST)
+    context["form"] = form
+    if not form.is_valid():
+        return _form_response(request, context, status=400)
+    try:
+        activity = activity_update(
+            activity=activity, expected_version=form.cleaned_data["version"] or 0, text=_text(form)
+        )
+    except StaleEdit as stale:
+        current = stale.current
+        latest = current.history.select_related("history_user").first()
+        context["stale"] = current
+        context["stale_by"] = latest.history_user if latest else None
+        context["stale_at"] = latest.history_date if latest else current.updated_at
+        # Saving again now means: I have seen their change and keep mine.
+        data = request.POST.copy()
+        data["version"] = current.version
+        context["form"] = ActivityForm(data)
+        context["form"].is_valid()
+        return _form_response(request, context, status=409)
+    if not request.htmx:
+        messages.success(request, "Мероприятие сохранено.")
+    return _row_response(request, activity)
+
+
+@login_required
+@require_GET
+def activity_row(request: HttpRequest, pk: int) -> HttpResponse:
+    """The row as shown, to put back when the user cancels editing."""
+    return _row_response(request, get_activity_for_user(request.user, pk))
+
+
+@login_required
+def activity_create_view(request: HttpRequest, pk: int) -> HttpResponse:
+    roadmap = get_roadmap_for_user(request.user, pk, write=True)
+    section = None
+    section_id = request.POST.get("section") or request.GET.get("section")
+    if section_id:
+        section = get_object_or_404(roadmap.sections, pk=section_id)
+    form = ActivityForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        activity = activity_create(roadmap=roadmap, section=section, text=_text(form))
+        messages.success(request, "Мероприятие добавлено.")
+        return redirect(f"{roadmap.get_absolute_url()}#activity-{activity.pk}")
+    context = {"form": form, "roadmap": roadmap, "section": section, "creating": True}
+    return render(
+        request, "roadmaps/activity_form.html", context, status=400 if request.method == "POST" else 200
+    )
+
+
+@login_required
+@require_POST
+def activity_delete_view(request: HttpRequest, pk: int) -> HttpResponse:
+    activity = get_activity_for_user(request.user, pk, write=True)
+    roadmap = activity.roadmap
+    activity_delete(activity=activity)
+    messages.success(request, "Мероприятие удалено.")
+    return redirect(roadmap)
+
+
+@login_required
+@require_POST
+def activity_move_view(request: HttpRequest, pk: int, direction: str) -> HttpResponse:
+    activity = get_activity_for_user(request.user, pk, write=True)
+    activity_move(activity=activity, step=-1 if direction == "up" else 1)
+    return redirect(f"{activity.roadmap.get_absolute_url()}#activity-{activity.pk}")
+
+
+@login_required
+@require_POST
+def activity_set_date(request: HttpRequest, pk: int) -> HttpResponse:
+    activity = get_activity_for_user(request.user, pk, write=True)
+    form = ManualDateForm(request.POST, roadmap=activity.roadmap)
+    if form.is_valid():
+        activity_set_manual_window(
+            activity=activity, start=form.cleaned_data["start"], end=form.cleaned_data["end"]
+        )
+        messages.success(request, "Срок задан.")
+    else:
+        for errors in form.errors.values():
+            for error in errors:
+                messages.error(request, error)
+    return redirect(activity)
+
+
+@login_required
+@require_GET
+def deadline_preview(request: HttpRequest, pk: int) -> HttpResponse:
+    """What the portal understands from a deadline while it is being typed."""
+    roadmap = get_roadmap_for_user(request.user, pk)
+    text = request.GET.get("deadline_text", "")[:2000]
+    parsed = parse_deadline(text, roadmap.period_start, roadmap.period_end)
+    return render(request, "roadmaps/_table.html#deadline-preview", {"parsed": parsed, "text": text})
+
+
+@login_required
+@require_POST
+def section_create_view(request: HttpRequest, pk: int) -> HttpResponse:
+    roadmap = get_roadmap_for_user(request.user, pk, write=True)
+    form = SectionForm(request.POST)
+    if form.is_valid():
+        section_create(roadmap=roadmap, **form.cleaned_data)
+        messages.success(request, "Раздел добавлен.")
+    else:
+        messages.error(request, "Раздел не добавлен: укажите его название.")
+    return redirect(roadmap)
+
+
+@login_required
+def section_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    section = get_section_for_user(request.user, pk, write=True)
+    form = SectionForm(request.POST or None, instance=section)
+    if request.method == "POST" and form.is_valid():
+        form.save()
+        messages.success(request, "Раздел сохранён.")
+        return redirect(section.roadmap)
+    context = {"form": form, "section": section, "roadmap": section.roadmap}
+    return render(
+        request, "roadmaps/section_form.html", context, status=400 if request.method == "POST" else 200
+    )
+
+
+@login_required
+@require_POST
+def section_delete_view(request: HttpRequest, pk: int) -> HttpResponse:
+    section = get_section_for_user(request.user, pk, write=True)
+    roadmap = section.roadmap
+    section_delete(section=section)
+    messages.success(request, "Раздел удалён вместе с его мероприятиями.")
+    return redirect(roadmap)
+
+
+@login_required
+@require_POST
+def section_move_view(request: HttpRequest, pk: int, direction: str) -> HttpResponse:
+    section = get_section_for_user(request.user, pk, write=True)
+    section_move(section=section, step=-1 if direction == "up" else 1)
+    return redirect(section.roadmap)

@@ -1,0 +1,252 @@
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+
+from django import forms
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.db import transaction
+from django.db.models import Count, Exists, OuterRef, Prefetch, Q
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_POST
+
+from roadmaps.forms import IndicatorFormSet, RoadmapForm
+from roadmaps.models import Activity, Executor, Roadmap, RoadmapSchool, Section
+from roadmaps.permissions import can_edit_roadmap, editable_owners, get_roadmap_for_user, visible_schools
+from roadmaps.progress import MarkState, mark_state
+from roadmaps.services.editing import roadmap_approve, roadmap_copy, roadmap_refresh_dates, roadmap_renumber
+from schools.models import Organisation
+
+ROW_PREFETCH = [
+    "windows",
+    Prefetch(
+        "executors",
+        queryset=Executor.objects.select_related("organisation", "person").prefetch_related("marks"),
+    ),
+]
+
+
+@dataclass
+class ExecutorCell:
+    executor: Executor
+    states: list[tuple[object, MarkState]] = field(default_factory=list)
+
+
+@dataclass
+class Row:
+    activity: Activity
+    executors: list[ExecutorCell]
+
+
+def build_row(activity: Activity, today: date) -> Row:
+    """An activity with each executor's mark state per window (from prefetched data)."""
+    windows = list(activity.windows.all())
+    cells = []
+    for executor in activity.executors.all():
+        marks = {m.window_id: m for m in executor.marks.all()}
+        cells.append(ExecutorCell(executor, [(w, mark_state(marks.get(w.pk), w, today)) for w in windows]))
+    return Row(activity, cells)
+
+
+def roadmap_rows(roadmap: Roadmap, today: date) -> list[tuple[str, object]]:
+    """The table as the document has it: section headings, then their rows, sub-rows after rows."""
+    activities = list(roadmap.activities.prefetch_related(*ROW_PREFETCH).order_by("order"))
+    sections = {s.pk: s for s in roadmap.sections.all()}
+    rows: list[tuple[str, object]] = []
+    shown: set[int] = set()
+    for activity in activities:
+        section = sections.get(activity.section_id)
+        chain = []
+        while section is not None and section.pk not in shown:
+            chain.append(section)
+            shown.add(section.pk)
+            section = sections.get(section.parent_id)
+        rows.extend(("section", s) for s in reversed(chain))
+        rows.append(("activity", build_row(activity, today)))
+    rows.extend(("section", s) for s in sorted(sections.values(), key=lambda s: s.order) if s.pk not in shown)
+    return rows
+
+
+class RoadmapFilterForm(forms.Form):
+    q = forms.CharField(label="Поиск", required=False)
+    year = forms.TypedChoiceField(label="Учебный год", required=False, coerce=int, empty_value=None)
+    level = forms.ChoiceField(
+        label="Уровень", required=False, choices=[("", "Все уровни"), *Roadmap.Level.choices]
+    )
+    status = forms.ChoiceField(
+        label="Статус", required=False, choices=[("", "Все статусы"), *Roadmap.Status.choices]
+    )
+    school = forms.ModelChoiceField(
+        label="Школа", required=False, queryset=Organisation.objects.none(), empty_label="Все школы"
+    )
+
+    def __init__(self, *args, years: list[int], schools, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["year"].choices = [("", "Все годы"), *((y, f"{y}/{y + 1}") for y in years)]
+        self.fields["school"].queryset = schools
+        for f in self.fields.values():
+            f.widget.attrs["class"] = (
+                "form-select form-select-sm"
+                if isinstance(f.widget, forms.Select)
+                else "form-control form-control-sm"
+            )
+
+
+@login_required
+def roadmap_list(request: HttpRequest) -> HttpResponse:
+    visible = Roadmap.objects.visible_to(request.user)
+    years = sorted(
+        {d.year if d.month >= 9 else d.year - 1 for d in visible.values_list("period_start", flat=True)},
+        reverse=True,
+    )
+    form = RoadmapFilterForm(request.GET or None, years=years, schools=visible_schools(request.user))
+    roadmaps = visible.select_related("owner__municipality").annotate(
+        rows=Count("activities", filter=Q(activities__parent__isnull=True))
+    )
+    if form.is_valid():
+        data = form.cleaned_data
+        if data["q"]:
+            text = data["q"]
+            roadmaps = roadmaps.filter(
+                Q(title__icontains=text)
+                | Q(owner__name__icontains=text)
+                | Q(goal__icontains=text)
+                | Exists(Activity.objects.filter(roadmap=OuterRef("pk"), content__icontains=text))
+            )
+        if data["year"]:
+            year = data["year"]
+            roadmaps = roadmaps.filter(
+                period_start__lte=date(year + 1, 8, 31), period_end__gte=date(year, 9, 1)
+            )
+        if data["level"]:
+            roadmaps = roadmaps.filter(level=data["level"])
+        if data["status"]:
+            roadmaps = roadmaps.filter(status=data["status"])
+        if data["school"]:
+            school = data["school"]
+            roadmaps = roadmaps.filter(
+                Q(owner=school)
+                | Exists(RoadmapSchool.objects.filter(roadmap=OuterRef("pk"), school=school))
+                | Exists(Executor.objects.filter(activity__roadmap=OuterRef("pk"), organisation=school))
+            )
+    page = Paginator(roadmaps.order_by("-period_start", "title"), 25).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    context = {
+        "page": page,
+        "form": form,
+        "querystring": query.urlencode(),
+        "can_create": editable_owners(request.user).exists(),
+    }
+    return render(request, "roadmaps/roadmap_list.html", context)
+
+
+@login_required
+def roadmap_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    roadmap = get_roadmap_for_user(request.user, pk)
+    today = timezone.localdate()
+    context = {
+        "roadmap": roadmap,
+        "rows": roadmap_rows(roadmap, today),
+        "indicators": roadmap.indicators.all(),
+        "schools": roadmap.school_links.select_related("school"),
+        "can_edit": can_edit_roadmap(request.user, roadmap),
+        "section_kinds": Section.Kind.choices,
+        "history": roadmap.history.select_related("history_user")[:10],
+    }
+    return render(request, "roadmaps/roadmap_detail.html", context)
+
+
+def _save_schools(roadmap: Roadmap, form: RoadmapForm) -> bool:
+    wanted = {s.pk: RoadmapSchool.Role.SUPERVISED for s in form.cleaned_data["supervised_schools"]}
+    wanted |= {s.pk: RoadmapSchool.Role.MENTOR for s in form.cleaned_data["mentor_schools"]}
+    current = {link.school_id: link for link in roadmap.school_links.all()}
+    if {k: v.role for k, v in current.items()} == wanted:
+        return False
+    RoadmapSchool.objects.filter(roadmap=roadmap).exclude(school__in=wanted).delete()
+    for school_id, role in wanted.items():
+        RoadmapSchool.objects.update_or_create(roadmap=roadmap, school_id=school_id, defaults={"role": role})
+    return True
+
+
+def _roadmap_form_page(request: HttpRequest, roadmap: Roadmap | None) -> HttpResponse:
+    owners = editable_owners(request.user)
+    if not owners.exists():
+        raise PermissionDenied(
+            "Создавать дорожные карты могут сотрудники управления образования и директора школ."
+        )
+    instance = roadmap or Roadmap(status=Roadmap.Status.DRAFT)
+    form = RoadmapForm(request.POST or None, instance=instance, owners=owners)
+    indicators = IndicatorFormSet(request.POST or None, instance=instance, prefix="indicators")
+    if request.method == "POST" and form.is_valid() and indicators.is_valid():
+        with transaction.atomic():
+            period_changed = roadmap is not None and (
+                "period_start" in form.changed_data or "period_end" in form.changed_data
+            )
+            saved = form.save()
+            indicators.instance = saved
+            indicators.save()
+            schools_changed = _save_schools(saved, form)
+            if period_changed or schools_changed:
+                roadmap_refresh_dates(roadmap=saved)
+        messages.success(request, "Дорожная карта сохранена." if roadmap else "Дорожная карта создана.")
+        return redirect(saved)
+    for f in indicators.forms:
+        for name, bound in f.fields.items():
+            if name != "DELETE":
+                bound.widget.attrs.setdefault("class", "form-control form-control-sm")
+    return render(
+        request,
+        "roadmaps/roadmap_form.html",
+        {"form": form, "indicators": indicators, "roadmap": roadmap},
+        status=400 if request.method == "POST" else 200,
+    )
+
+
+@login_required
+def roadmap_create(request: HttpRequest) -> HttpResponse:
+    return _roadmap_form_page(request, None)
+
+
+@login_required
+def roadmap_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    return _roadmap_form_page(request, get_roadmap_for_user(request.user, pk, write=True))
+
+
+@login_required
+@require_POST
+def roadmap_copy_view(request: HttpRequest, pk: int) -> HttpResponse:
+    source = get_roadmap_for_user(request.user, pk)
+    owners = editable_owners(request.user)
+    owner = source.owner if owners.filter(pk=source.owner_id).exists() else owners.first()
+    if owner is None:
+        raise PermissionDenied("Копировать дорожные карты могут сотрудники управления образования.")
+    copy = roadmap_copy(source=source, owner=owner)
+    messages.success(
+        request,
+        "Создана копия на следующий учебный год (черновик). Проверьте сроки: годы в них сдвинуты на год вперёд.",
+    )
+    return redirect(copy)
+
+
+@login_required
+@require_POST
+def roadmap_approve_view(request: HttpRequest, pk: int) -> HttpResponse:
+    roadmap = get_roadmap_for_user(request.user, pk, write=True)
+    roadmap_approve(roadmap=roadmap)
+    messages.success(request, "Дорожная карта утверждена. Дальнейшие изменения записываются в историю.")
+    return redirect(roadmap)
+
+
+@login_required
+@require_POST
+def roadmap_renumber_view(request: HttpRequest, pk: int) -> HttpResponse:
+    roadmap = get_roadmap_for_user(request.user, pk, write=True)
+    changed = roadmap_renumber(roadmap=roadmap)
+    messages.success(request, f"Перенумеровано строк: {changed}." if changed else "Нумерация уже по порядку.")
+    return redirect(roadmap)

@@ -1,0 +1,148 @@
+"""Each role's start page, and the query counts of the main pages at two data sizes."""
+
+from __future__ import annotations
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from roadmaps.models import Roadmap
+from roadmaps.services.editing import ActivityText, activity_create, roadmap_copy
+
+pytestmark = pytest.mark.django_db
+
+
+def queries(client, url: str) -> int:
+    with CaptureQueriesContext(connection) as ctx:
+        response = client.get(url)
+    assert response.status_code == 200
+    return len(ctx.captured_queries)
+
+
+@pytest.fixture
+def school_roadmap():
+    return Roadmap.objects.get(source_key="demo_school6_antirisk")
+
+
+def test_the_principal_starts_on_my_activities(client, principal):
+    client.force_login(principal)
+    html = client.get("/").content.decode()
+    assert "Мои мероприятия" in html
+    assert "Возвращено на доработку" in html or "Просрочено" in html
+    assert "Анализ результатов ВПР" in html or "Диагностика профессиональных дефицитов" in html
+    # Never another school's work.
+    assert "Организация цикла вебинаров" not in html
+
+
+def test_overdue_comes_before_this_month_and_later(client, principal):
+    client.force_login(principal)
+    html = client.get("/").content.decode()
+    assert html.index("Просрочено") < html.index("В этом месяце") < html.index("Позже")
+
+
+def test_the_coordinator_starts_on_their_schools_and_the_queue(client, coordinator):
+    client.force_login(coordinator)
+    html = client.get("/").content.decode()
+    assert "Мои школы" in html and "Ждут проверки" in html
+    for school in ["МОБУ СОШ № 6", "МАОУ СОШ № 12", "МАОУ СОШ № 39"]:
+        assert school in html
+    assert "МОБУ лицей № 7" not in html.split("Ждут проверки")[0]  # a mentor school, not assigned
+
+
+def test_the_mentor_starts_on_the_schools_it_mentors(client, mentor):
+    client.force_login(mentor)
+    html = client.get("/").content.decode()
+    assert "МОБУ СОШ № 6" in html and "МОБУ СОШ № 34" in html
+    assert "МАОУ СОШ № 12" not in html
+
+
+def test_staff_start_on_the_roadmap_list(client, staff):
+    client.force_login(staff)
+    assert client.get("/").url == reverse("roadmaps:roadmap_list")
+
+
+def test_the_school_page_shows_statuses_pairs_director_coordinator_and_progress(client, mentor):
+    from schools.models import Organisation
+
+    client.force_login(mentor)
+    school = Organisation.objects.get(name="МОБУ СОШ № 6")
+    html = client.get(reverse("schools:school_detail", args=[school.pk])).content.decode()
+    assert "Муразян О.В." in html
+    assert "Баркалова Е.В." in html
+    assert "ШНОР" in html and "2022/2023" in html
+    assert "МОБУ лицей № 7" in html
+    assert "Выполнено:" in html
+
+
+def test_list_filters_by_year_level_status_and_school(client, superuser):
+    from schools.models import Organisation
+
+    client.force_login(superuser)
+    url = reverse("roadmaps:roadmap_list")
+    html = client.get(url, {"year": 2020}).content.decode()
+    assert "Усть-Джегутинского" in html and "Таганрога" not in html
+    html = client.get(url, {"level": "school"}).content.decode()
+    assert "Антирисковая программа" in html and "Сарове" not in html
+    school = Organisation.objects.get(name="МОБУ СОШ № 31")
+    html = client.get(url, {"school": school.pk}).content.decode()
+    assert "2022-2023 учебном году" in html and "Козельск" not in html
+    html = client.get(url, {"q": "вебинаров"}).content.decode()  # words of an activity, not the title
+    assert "организационно-методического сопровождения" in html
+    assert client.get(url, {"year": "не год"}).status_code == 200
+
+
+def _grow(roadmap: Roadmap, rows: int) -> None:
+    section = roadmap.sections.first()
+    for n in range(rows):
+        activity_create(
+            roadmap=roadmap,
+            section=section,
+            text=ActivityText(
+                number=f"9.{n}",
+                content=f"Дополнительное мероприятие {n}",
+                deadline_text="январь, май",
+                responsible_text="Руководитель ОО",
+                expected_result="",
+            ),
+        )
+
+
+def test_the_principal_home_query_count_does_not_grow(client, principal, school_roadmap):
+    client.force_login(principal)
+    before = queries(client, "/")
+    _grow(school_roadmap, 10)
+    assert queries(client, "/") == before
+
+
+def test_the_coordinator_home_query_count_does_not_grow(client, coordinator, school_roadmap):
+    client.force_login(coordinator)
+    before = queries(client, "/")
+    _grow(school_roadmap, 10)
+    assert queries(client, "/") == before
+
+
+def test_the_list_query_count_does_not_grow(client, staff):
+    client.force_login(staff)
+    before = queries(client, reverse("roadmaps:roadmap_list"))
+    roadmap_copy(source=Roadmap.objects.get(source_key="002_taganrog"))
+    assert queries(client, reverse("roadmaps:roadmap_list")) == before
+
+
+def test_the_activity_and_school_pages_do_not_grow_with_marks(client, superuser, school_roadmap):
+    from schools.models import Organisation
+
+    client.force_login(superuser)
+    activity = school_roadmap.activities.get(number="2.1")  # monthly: many windows
+    school = Organisation.objects.get(name="МОБУ СОШ № 6")
+    activity_url = activity.get_absolute_url()
+    school_url = reverse("schools:school_detail", args=[school.pk])
+    page_before, school_before = queries(client, activity_url), queries(client, school_url)
+    _grow(school_roadmap, 10)
+    from roadmaps.models import CompletionMark
+
+    executor = activity.executors.get(organisation=school)
+    for window in activity.windows.all():
+        CompletionMark.objects.get_or_create(executor=executor, window=window)
+    assert queries(client, activity_url) == page_before
+    assert queries(client, school_url) == school_before
