@@ -115,6 +115,28 @@ IndicatorFormSet = forms.inlineformset_factory(
 
 class ActivityForm(BootstrapMixin, forms.ModelForm):
     version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+    # Shown under the deadline when the text gives no date («По отдельному графику»).
+    manual_start = forms.DateField(label="С", required=False, widget=DATE_INPUT)
+    manual_end = forms.DateField(label="Срок", required=False, widget=DATE_INPUT)
+
+    def __init__(self, *args, roadmap: Roadmap, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.roadmap = roadmap
+
+    def clean(self):
+        cleaned = super().clean()
+        start, end = cleaned.get("manual_start"), cleaned.get("manual_end")
+        if start and not end:
+            self.add_error("manual_end", "Укажите срок.")
+        if end and not (self.roadmap.period_start <= end <= self.roadmap.period_end):
+            self.add_error(
+                "manual_end",
+                f"Срок должен быть в периоде дорожной карты: "
+                f"{self.roadmap.period_start:%d.%m.%Y} – {self.roadmap.period_end:%d.%m.%Y}.",
+            )
+        if start and end and start > end:
+            self.add_error("manual_start", "Начало позже срока.")
+        return cleaned
 
     class Meta:
         model = Activity

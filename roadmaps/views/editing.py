@@ -51,6 +51,12 @@ def _text(form: ActivityForm) -> ActivityText:
     )
 
 
+def _set_manual_date(activity: Activity, form: ActivityForm) -> None:
+    end = form.cleaned_data.get("manual_end")
+    if end and activity.needs_date:
+        activity_set_manual_window(activity=activity, start=form.cleaned_data.get("manual_start"), end=end)
+
+
 def _form_response(request: HttpRequest, context: dict, status: int = 200) -> HttpResponse:
     template = "roadmaps/activity_form.html#form" if request.htmx else "roadmaps/activity_form.html"
     return render(request, template, context, status=status)
@@ -61,9 +67,11 @@ def activity_edit(request: HttpRequest, pk: int) -> HttpResponse:
     activity = get_activity_for_user(request.user, pk, write=True)
     context = {"activity": activity, "roadmap": activity.roadmap}
     if request.method != "POST":
-        context["form"] = ActivityForm(instance=activity, initial={"version": activity.version})
+        context["form"] = ActivityForm(
+            instance=activity, initial={"version": activity.version}, roadmap=activity.roadmap
+        )
         return _form_response(request, context)
-    form = ActivityForm(request.POST)
+    form = ActivityForm(request.POST, roadmap=activity.roadmap)
     context["form"] = form
     if not form.is_valid():
         return _form_response(request, context, status=400)
@@ -71,6 +79,7 @@ def activity_edit(request: HttpRequest, pk: int) -> HttpResponse:
         activity = activity_update(
             activity=activity, expected_version=form.cleaned_data["version"] or 0, text=_text(form)
         )
+        _set_manual_date(activity, form)
     except StaleEdit as stale:
         current = stale.current
         latest = current.history.select_related("history_user").first()
@@ -80,7 +89,7 @@ def activity_edit(request: HttpRequest, pk: int) -> HttpResponse:
         # Saving again now means: I have seen their change and keep mine.
         data = request.POST.copy()
         data["version"] = current.version
-        context["form"] = ActivityForm(data)
+        context["form"] = ActivityForm(data, roadmap=activity.roadmap)
         context["form"].is_valid()
         return _form_response(request, context, status=409)
     if not request.htmx:
@@ -102,9 +111,10 @@ def activity_create_view(request: HttpRequest, pk: int) -> HttpResponse:
     section_id = request.POST.get("section") or request.GET.get("section")
     if section_id:
         section = get_object_or_404(roadmap.sections, pk=section_id)
-    form = ActivityForm(request.POST or None)
+    form = ActivityForm(request.POST or None, roadmap=roadmap)
     if request.method == "POST" and form.is_valid():
         activity = activity_create(roadmap=roadmap, section=section, text=_text(form))
+        _set_manual_date(activity, form)
         messages.success(request, "Мероприятие добавлено.")
         return redirect(f"{roadmap.get_absolute_url()}#activity-{activity.pk}")
     context = {"form": form, "roadmap": roadmap, "section": section, "creating": True}
@@ -155,7 +165,8 @@ def deadline_preview(request: HttpRequest, pk: int) -> HttpResponse:
     roadmap = get_roadmap_for_user(request.user, pk)
     text = request.GET.get("deadline_text", "")[:2000]
     parsed = parse_deadline(text, roadmap.period_start, roadmap.period_end)
-    return render(request, "roadmaps/_table.html#deadline-preview", {"parsed": parsed, "text": text})
+    context = {"parsed": parsed, "text": text, "roadmap": roadmap}
+    return render(request, "roadmaps/_table.html#deadline-preview", context)
 
 
 @login_required

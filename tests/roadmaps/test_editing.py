@@ -323,3 +323,33 @@ def test_changing_the_period_re_derives_the_dates(client, superuser):
     august = roadmap.activities.get(number="6.4")  # «август»: now August 2023
     assert august.windows.get().end == date(2023, 8, 31)
     assert roadmap.indicators.count() == 4
+
+
+def test_a_date_can_be_set_while_editing_a_text_that_gives_none(client, staff, taganrog):
+    client.force_login(staff)
+    activity = taganrog.activities.get(number="4.")
+    preview = client.get(
+        reverse("roadmaps:deadline_preview", args=[taganrog.pk]), {"deadline_text": "По графику МО"}
+    ).content.decode()
+    assert 'name="manual_end"' in preview
+    client.post(
+        reverse("roadmaps:activity_edit", args=[activity.pk]),
+        _form(activity, deadline_text="По графику МО", manual_end="2023-04-14"),
+    )
+    activity.refresh_from_db()
+    assert not activity.needs_date
+    window = activity.windows.get()
+    assert (window.end, window.source) == (date(2023, 4, 14), DeadlineWindow.Source.MANUAL)
+
+
+def test_a_hand_set_date_outside_the_period_is_refused_beside_the_field(client, staff, taganrog):
+    client.force_login(staff)
+    activity = taganrog.activities.get(number="4.")
+    response = client.post(
+        reverse("roadmaps:activity_edit", args=[activity.pk]),
+        _form(activity, deadline_text="По графику МО", manual_end="2030-01-01"),
+    )
+    assert response.status_code == 400
+    assert "Срок должен быть в периоде дорожной карты" in response.content.decode()
+    activity.refresh_from_db()
+    assert activity.deadline_text == "Март  2023 г."
