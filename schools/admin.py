@@ -1,6 +1,10 @@
 from __future__ import annotations
 
 from django.contrib import admin
+from django.contrib.auth import get_user_model
+from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
+from import_export.admin import ImportExportModelAdmin
+from import_export.formats.base_formats import CSV, XLSX
 
 from schools.models import (
     CoordinatorAssignment,
@@ -12,6 +16,13 @@ from schools.models import (
     Region,
     SchoolStatus,
 )
+from schools.resources import MembershipResource, OrganisationResource, PersonResource, UserResource
+
+
+class ImportExportAdmin(ImportExportModelAdmin):
+    """Import and export as CSV or XLSX, with errors shown row by row."""
+
+    formats = [CSV, XLSX]
 
 
 class MunicipalityInline(admin.TabularInline):
@@ -52,7 +63,8 @@ class MembershipInline(admin.TabularInline):
 
 
 @admin.register(Organisation)
-class OrganisationAdmin(admin.ModelAdmin):
+class OrganisationAdmin(ImportExportAdmin):
+    resource_classes = [OrganisationResource]
     list_display = ["name", "short_name", "kind", "municipality", "region"]
     list_filter = ["kind", "region", "municipality"]
     search_fields = ["name", "short_name"]
@@ -61,7 +73,8 @@ class OrganisationAdmin(admin.ModelAdmin):
 
 
 @admin.register(Person)
-class PersonAdmin(admin.ModelAdmin):
+class PersonAdmin(ImportExportAdmin):
+    resource_classes = [PersonResource]
     list_display = ["full_name", "position", "organisation", "is_head", "user"]
     list_filter = ["is_head", "organisation__kind", "organisation__municipality"]
     search_fields = ["full_name", "position", "email", "organisation__name"]
@@ -87,7 +100,8 @@ class MentorPairAdmin(admin.ModelAdmin):
 
 
 @admin.register(Membership)
-class MembershipAdmin(admin.ModelAdmin):
+class MembershipAdmin(ImportExportAdmin):
+    resource_classes = [MembershipResource]
     list_display = ["user", "role", "organisation"]
     list_filter = ["role", "organisation__municipality"]
     search_fields = ["user__username", "user__last_name", "organisation__name"]
@@ -101,3 +115,11 @@ class CoordinatorAssignmentAdmin(admin.ModelAdmin):
     list_filter = ["academic_year", "school__municipality"]
     search_fields = ["coordinator__full_name", "school__name"]
     autocomplete_fields = ["coordinator", "school"]
+
+
+admin.site.unregister(get_user_model())
+
+
+@admin.register(get_user_model())
+class UserAdmin(ImportExportAdmin, BaseUserAdmin):
+    resource_classes = [UserResource]

@@ -1,0 +1,187 @@
+"""A roadmap as the DOCX departments print and sign: approval block, title, goal, tasks,
+target indicators, schools, then the table in the roadmap's own columns."""
+
+from __future__ import annotations
+
+import io
+
+from docx.enum.text import WD_ALIGN_PARAGRAPH
+from docx.shared import Mm
+
+from roadmaps.documents.columns import Field, roadmap_columns
+from roadmaps.documents.docx_layout import (
+    fill,
+    merged_row,
+    new_document,
+    new_table,
+    paragraph,
+    repeat_as_header,
+    usable_width,
+)
+from roadmaps.documents.rows import table_rows
+from roadmaps.models import CompletionMark, Roadmap, RoadmapSchool, Section
+
+# Millimetres; the content column takes what is left.
+COLUMN_WIDTHS = {
+    Field.NUMBER: 14,
+    Field.DEADLINE: 32,
+    Field.RESPONSIBLE: 50,
+    Field.RESULT: 45,
+    Field.MARK: 48,
+}
+APPROVAL_DOCUMENT = {
+    Roadmap.ApprovalKind.ORDER: "приказу",
+    Roadmap.ApprovalKind.DECREE: "распоряжению",
+    Roadmap.ApprovalKind.LETTER: "письму",
+    Roadmap.ApprovalKind.PROTOCOL: "протоколу",
+}
+SCHOOL_GROUPS = [
+    (RoadmapSchool.Role.SUPERVISED, "Школы с низкими образовательными результатами: "),
+    (RoadmapSchool.Role.MENTOR, "Школы-наставники: "),
+    (RoadmapSchool.Role.PARTICIPANT, "Школы-участники: "),
+]
+
+
+def export_docx(roadmap: Roadmap, *, with_marks: bool) -> bytes:
+    """The printable roadmap; with_marks=False leaves the completion column blank for signing.
+
+    The roadmap must come from ``rows.fetch_roadmaps`` so that printing runs no query.
+    """
+    document = new_document(landscape=True)
+    _preamble(document, roadmap)
+    columns = print_columns(roadmap, with_marks=with_marks)
+    widths = _widths(document, [f for f, _ in columns])
+    table = new_table(document, widths)
+    header = table.rows[0]
+    repeat_as_header(header)
+    for cell, (_, title) in zip(header.cells, columns, strict=True):
+        fill(cell, title, bold=True, align=WD_ALIGN_PARAGRAPH.CENTER)
+    total = sum(widths)
+    for row in table_rows(roadmap):
+        if row.is_section:
+            cell = merged_row(table, total)
+            fill(
+                cell,
+                section_heading(row.section),
+                bold=True,
+                italic=row.section.kind == Section.Kind.HEADING,
+                align=WD_ALIGN_PARAGRAPH.CENTER,
+            )
+            continue
+        activity = row.activity
+        values = {
+            Field.NUMBER: activity.number,
+            Field.CONTENT: activity.content,
+            Field.DEADLINE: activity.deadline_text,
+            Field.RESPONSIBLE: activity.responsible_text,
+            Field.RESULT: activity.expected_result,
+            Field.MARK: marks_text(activity) if with_marks else "",
+        }
+        cells = table.add_row().cells
+        for cell, (field, _) in zip(cells, columns, strict=True):
+            fill(cell, values[field], align=WD_ALIGN_PARAGRAPH.CENTER if field == Field.NUMBER else None)
+    out = io.BytesIO()
+    document.save(out)
+    return out.getvalue()
+
+
+def print_columns(roadmap: Roadmap, *, with_marks: bool) -> list[tuple[Field, str]]:
+    activities = roadmap.activities.all()
+    columns = roadmap_columns(
+        roadmap.column_titles,
+        has_numbers=any(a.number for a in activities),
+        has_results=any(a.expected_result for a in activities),
+    )
+    if with_marks and all(f != Field.MARK for f, _ in columns):
+        columns.append((Field.MARK, "Отметка о выполнении"))
+    return columns
+
+
+def section_heading(section: Section) -> str:
+    return f"{section.number}. {section.title}" if section.number else section.title
+
+
+def approval_text(roadmap: Roadmap) -> str:
+    if roadmap.approval_text:
+        return roadmap.approval_text
+    if not (roadmap.approval_number or roadmap.approval_date):
+        return ""
+    document = APPROVAL_DOCUMENT.get(roadmap.approval_kind, "документу")
+    text = f"Приложение к {document}"
+    if roadmap.approval_date:
+        text += f" от {roadmap.approval_date:%d.%m.%Y}"
+    if roadmap.approval_number:
+        text += f" № {roadmap.approval_number}"
+    return text
+
+
+def marks_text(activity) -> str:
+    """What the completion column says: each executor's mark with date, author and review."""
+    lines = []
+    windows = list(activity.windows.all())
+    for executor in activity.executors.all():
+        for mark in executor.marks.all():
+            status = mark.get_status_display()
+            if mark.completed_on:
+                status += f" {mark.completed_on:%d.%m.%Y}"
+            line = f"{status} — {executor}"
+            if len(windows) > 1:
+                line += f" (срок {mark.window})"
+            if mark.marked_by:
+                line += f"; отметил(а): {mark.marked_by.get_full_name() or mark.marked_by.username}"
+            review = {
+                CompletionMark.Review.ACCEPTED: "принято",
+                CompletionMark.Review.RETURNED: "возвращено на доработку",
+                CompletionMark.Review.PENDING: "ждёт проверки",
+            }[mark.review]
+            if mark.review == CompletionMark.Review.RETURNED and mark.review_comment:
+                review += f": {mark.review_comment}"
+            lines.append(f"{line}; {review}")
+    return "\n".join(lines)
+
+
+def _widths(document, fields: list[Field]) -> list[int]:
+    fixed = {f: Mm(COLUMN_WIDTHS[f]) for f in fields if f in COLUMN_WIDTHS}
+    rest = usable_width(document) - sum(fixed.values())
+    return [fixed.get(f, rest) for f in fields]
+
+
+def _preamble(document, roadmap: Roadmap) -> None:
+    approval = approval_text(roadmap)
+    if approval:
+        paragraph(document, approval, align=WD_ALIGN_PARAGRAPH.RIGHT, indent=Mm(165))
+        if roadmap.approved_by:
+            paragraph(
+                document, f"Утверждена: {roadmap.approved_by}", align=WD_ALIGN_PARAGRAPH.RIGHT, indent=Mm(165)
+            )
+        paragraph(document)
+    paragraph(document, roadmap.title, size=14, bold=True, align=WD_ALIGN_PARAGRAPH.CENTER, space_after=8)
+    if roadmap.goal:
+        paragraph(document, roadmap.goal, bold_label="Цель: ", align=WD_ALIGN_PARAGRAPH.JUSTIFY)
+    if roadmap.task_list:
+        paragraph(document, bold_label="Задачи:")
+        for task in roadmap.task_list:
+            paragraph(document, f"- {task}", align=WD_ALIGN_PARAGRAPH.JUSTIFY)
+    indicators = list(roadmap.indicators.all())
+    if indicators:
+        paragraph(document, bold_label="Целевые показатели:")
+        for indicator in indicators:
+            text = f"- {indicator.name}"
+            if indicator.target:
+                text += f" — {indicator.target}"
+                if indicator.unit:
+                    text += f" {indicator.unit}"
+            if indicator.target_date:
+                text += f" (к {indicator.target_date:%d.%m.%Y})"
+            paragraph(document, text, align=WD_ALIGN_PARAGRAPH.JUSTIFY)
+    links = list(roadmap.school_links.all())
+    for role, label in SCHOOL_GROUPS:
+        schools = [_school(link) for link in links if link.role == role]
+        if schools:
+            paragraph(document, ", ".join(schools), bold_label=label, align=WD_ALIGN_PARAGRAPH.JUSTIFY)
+    paragraph(document)
+
+
+def _school(link: RoadmapSchool) -> str:
+    heads = getattr(link.school, "heads", [])
+    return f"{link.school.name} (директор {heads[0].full_name})" if heads else link.school.name

@@ -1,0 +1,67 @@
+from __future__ import annotations
+
+from datetime import date
+
+from django import forms
+
+from roadmaps.documents.safety import MAX_UPLOAD, UnsafeFile, check_size
+from schools.models import Organisation
+
+# A browser's date picker speaks ISO dates whatever the page's language.
+DATE_WIDGET = {"format": "%Y-%m-%d", "attrs": {"type": "date", "class": "form-control"}}
+
+
+class ImportUploadForm(forms.Form):
+    file = forms.FileField(
+        label="Файл дорожной карты",
+        help_text=f"Документ Word (.docx) или таблица Excel (.xlsx), до {MAX_UPLOAD // 1024 // 1024} МБ.",
+        widget=forms.ClearableFileInput(attrs={"accept": ".docx,.xlsx"}),
+    )
+    owner = forms.ModelChoiceField(label="Чья дорожная карта", queryset=Organisation.objects.none())
+
+    def __init__(self, *args, owners, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["owner"].queryset = owners
+        if owners.count() == 1:
+            self.fields["owner"].initial = owners.first()
+
+    def clean_file(self):
+        upload = self.cleaned_data["file"]
+        try:
+            check_size(upload.size)  # before a byte of it is read
+        except UnsafeFile as exc:
+            raise forms.ValidationError(str(exc)) from exc
+        return upload
+
+
+class ImportHeaderForm(forms.Form):
+    title = forms.CharField(
+        label="Название", max_length=1000, widget=forms.Textarea(attrs={"rows": 2, "class": "form-control"})
+    )
+    period_start = forms.DateField(label="Начало периода", widget=forms.DateInput(**DATE_WIDGET))
+    period_end = forms.DateField(label="Конец периода", widget=forms.DateInput(**DATE_WIDGET))
+
+    def clean(self):
+        cleaned = super().clean()
+        start, end = cleaned.get("period_start"), cleaned.get("period_end")
+        if start and end and start > end:
+            raise forms.ValidationError("Начало периода позже его конца.")
+        return cleaned
+
+
+class RowForm(forms.Form):
+    """One row of the preview: an activity (or sub-row), or a section's heading."""
+
+    number = forms.CharField(label="№", max_length=20, required=False)
+    content = forms.CharField(label="Мероприятие", widget=forms.Textarea(attrs={"rows": 2}))
+    deadline = forms.CharField(label="Сроки", required=False, widget=forms.Textarea(attrs={"rows": 2}))
+    responsible = forms.CharField(
+        label="Ответственный", required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
+
+
+RowFormSet = forms.formset_factory(RowForm, extra=0, can_delete=True)
+
+
+class ReportForm(forms.Form):
+    on = forms.DateField(label="По состоянию на", initial=date.today, widget=forms.DateInput(**DATE_WIDGET))

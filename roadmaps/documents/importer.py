@@ -1,0 +1,404 @@
+"""A DOCX or XLSX roadmap -> the structured form of ``fixtures/seeds/*.json``.
+
+1. safety.check_upload decides the format and refuses bombs, DTDs and damaged files.
+2. readers turn the file into lines of text and grids of cells.
+3. The roadmap table is the first whose header names a deadline and a responsible
+   column; a header may take two rows, and a row of column numbers may follow it.
+   Tables right after it with the same columns continue it (a document cut in pieces).
+4. Rows become sections (one cell across the table), activities, sub-rows of an
+   activity, or the rest of the row above cut by a page break.
+5. The text above the table gives the approval block, title, goal and tasks.
+
+Pure Python: nothing here touches the database.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any
+
+from roadmaps.deadlines import parse_deadline
+from roadmaps.documents.columns import FIELD_ORDER, Field, classify
+from roadmaps.documents.preamble import infer_period, read_preamble
+from roadmaps.documents.readers import Cell, Grid, Source, read_docx, read_xlsx
+from roadmaps.documents.safety import Kind, UnsafeFile, check_upload
+from roadmaps.responsible import OrgKind, RefKind, recognise
+
+_SECTION_NUMBER = re.compile(r"^((?:[IVXLC]{1,5}|\d{1,2})(?:\.\d{1,2})*)[.)]?\s+(\S.*)$", re.S)
+_ROW_NUMBER = re.compile(r"^(?:[IVXLC]{1,5}|\d{1,3})(?:[.)]\d{0,3})*\.{0,2}\)?$")
+_CONTINUES = re.compile(r"^[a-zа-яё,;:)»\]]")
+_STAGE = re.compile(r"\bэтап\b", re.I)
+
+
+def import_roadmap(content: bytes, filename: str = "") -> dict[str, Any]:
+    """Read a roadmap file; raise UnsafeFile with a Russian message when it cannot be read."""
+    kind = check_upload(content)
+    try:
+        sources = [read_docx(content)] if kind == Kind.DOCX else read_xlsx(content)
+    except UnsafeFile:
+        raise
+    except Exception as exc:  # noqa: BLE001 - a library failing on a damaged part
+        raise UnsafeFile("Файл повреждён: его содержимое не удаётся прочитать.") from exc
+    for source in sources:
+        found = _find_table(source)
+        if found is not None:
+            return _structure(found, filename)
+    raise UnsafeFile(
+        "В файле не найдена таблица дорожной карты: нужна таблица, в заголовке которой есть "
+        "столбцы «Сроки» и «Ответственный»."
+    )
+
+
+@dataclass
+class _Table:
+    preamble: list[str]
+    columns: list[Field | None]  # per grid column
+    titles: list[str]  # the document's headings, one per distinct column
+    header: list[Cell]
+    rows: list[list[Cell]]
+
+
+def _find_table(source: Source) -> _Table | None:
+    lines: list[str] = []
+    blocks = source.blocks
+    for index, block in enumerate(blocks):
+        if isinstance(block, str):
+            lines.append(block)
+            continue
+        header = _header(block)
+        if header is None:
+            # An approval block or a signature laid out in a borderless table.
+            lines += _grid_lines(block)
+            continue
+        start, taken, columns, titles = header
+        rows = block[start + taken :]
+        # A roadmap cut into several tables (page breaks, pasted pieces) goes on in them.
+        for later in blocks[index + 1 :]:
+            if isinstance(later, str):
+                if later.strip():
+                    break
+                continue
+            if not later or len(later[0]) != len(columns):
+                break
+            again = _header(later)
+            rows += later[again[0] + again[1] :] if again else later
+        # An XLSX sheet is one grid: the rows above its header are the preamble.
+        return _Table(lines + _grid_lines(block[:start]), columns, titles, block[start], rows)
+    return None
+
+
+def _grid_lines(grid: Grid) -> list[str]:
+    return [text for row in grid for text in _row_texts(row)]
+
+
+def _row_texts(row: list[Cell]) -> list[str]:
+    return [line for cell in _distinct(row) if not cell.continued for line in cell.text.split("\n") if line]
+
+
+def _header(grid: Grid) -> tuple[int, int, list[Field | None], list[str]] | None:
+    """(first header row, rows it takes, field per grid column, headings) of a roadmap grid."""
+    for r in range(min(len(grid), 40)):
+        row = grid[r]
+        texts = [cell.text for cell in row]
+        taken = 1
+        if r + 1 < len(grid) and _continues_header(row, grid[r + 1]):
+            below = grid[r + 1]
+            texts = [
+                " ".join(filter(None, [a, "" if b.continued or b.owner is row[i].owner else b.text]))
+                for i, (a, b) in enumerate(zip(texts, below, strict=False))
+            ]
+            taken = 2
+        columns = [classify(text) for text in texts]
+        if Field.DEADLINE in columns and Field.RESPONSIBLE in columns:
+            columns = _complete(columns, grid[r + taken :])
+            if r + taken < len(grid) and _is_column_numbers(grid[r + taken]):
+                taken += 1
+            titles, seen = [], set()
+            for text, column in zip(texts, columns, strict=False):
+                if column in FIELD_ORDER and text and text not in seen:
+                    seen.add(text)
+                    titles.append(text)
+            return r, taken, columns, titles
+        if r >= 3 and not _is_preamble_row(row):
+            return None
+    return None
+
+
+def _is_preamble_row(row: list[Cell]) -> bool:
+    """An XLSX sheet has its title and goal in rows above the table: one text per row."""
+    return len({id(c.owner) for c in row if c.text}) <= 1
+
+
+def _continues_header(row: list[Cell], below: list[Cell]) -> bool:
+    if _is_column_numbers(below) or not any(c.text for c in below):
+        return False
+    merged_down = any(b.continued for b in below)
+    split_under = any(
+        row[i].owner is row[i + 1].owner and below[i].owner is not below[i + 1].owner
+        for i in range(min(len(row), len(below)) - 1)
+    )
+    return merged_down or split_under
+
+
+def _is_column_numbers(row: list[Cell]) -> bool:
+    texts = [c.text for c in _distinct(row) if c.text]
+    return (
+        len(texts) >= 2
+        and all(t.isdigit() for t in texts)
+        and texts == [str(i) for i in range(1, len(texts) + 1)]
+    )
+
+
+def _distinct(row: list[Cell]) -> list[Cell]:
+    out, seen = [], set()
+    for cell in row:
+        if id(cell.owner) not in seen:
+            seen.add(id(cell.owner))
+            out.append(cell)
+    return out
+
+
+def _complete(columns: list[Field | None], rows: Grid) -> list[Field | None]:
+    """Name the columns whose heading says nothing by what is in them."""
+    columns = list(columns)
+    sample = [row for row in rows[:60] if len(_distinct(row)) > 2]
+    if Field.NUMBER not in columns and columns and columns[0] is None:
+        values = [row[0].text for row in sample if row and row[0].text]
+        if values and sum(bool(_ROW_NUMBER.match(v)) for v in values) >= 0.8 * len(values):
+            columns[0] = Field.NUMBER
+    if Field.CONTENT not in columns:
+        unnamed = [i for i, f in enumerate(columns) if f is None]
+        if unnamed:
+            longest = max(unnamed, key=lambda i: sum(len(row[i].text) for row in sample if i < len(row)))
+            columns[longest] = Field.CONTENT
+    return columns
+
+
+@dataclass
+class _Row:
+    number: str
+    content: str
+    deadline: str
+    responsible: str
+    expected_result: str
+    children: list[_Row] = field(default_factory=list)
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "number": self.number,
+            "content": self.content,
+            "deadline": self.deadline,
+            "responsible": self.responsible,
+            "expected_result": self.expected_result,
+            "children": [child.as_dict() for child in self.children],
+        }
+
+
+def _values(row: list[Cell], columns: list[Field | None]) -> dict[Field, str]:
+    values: dict[Field, list[str]] = {}
+    seen: set[int] = set()
+    for cell, column in zip(row, columns, strict=False):
+        if column is None or id(cell.owner) in seen:
+            continue
+        seen.add(id(cell.owner))
+        if cell.text:
+            values.setdefault(column, []).append(cell.text)
+    return {f: "\n".join(v) for f, v in values.items()}
+
+
+def _continues(row: _Row) -> bool:
+    """The rest of the row above, carried onto the next page: no number, and text that
+    starts in lower case or nothing in the content column at all."""
+    return not row.content or bool(_CONTINUES.match(row.content))
+
+
+def _join(into: _Row, rest: _Row) -> None:
+    for name in ("content", "deadline", "responsible", "expected_result"):
+        more = getattr(rest, name)
+        if more:
+            before = getattr(into, name)
+            glue = "\n" if before.endswith((".", ";", ":")) else " "
+            setattr(into, name, f"{before}{glue}{more}" if before else more)
+
+
+def _section_text(row: list[Cell], columns: list[Field | None]) -> str | None:
+    """The heading when one cell (maybe after the number) runs across the whole table."""
+    distinct = [c for c in _distinct(row) if c.text]
+    if not distinct:
+        return None
+    spans = {id(c.owner): sum(1 for x in row if x.owner is c.owner) for c in distinct}
+    widest = max(distinct, key=lambda c: spans[id(c.owner)])
+    if len(row) > 2 and spans[id(widest.owner)] >= len(row) - 1:
+        rest = [c.text for c in distinct if c is not widest]
+        if len(rest) == 1 and columns and columns[0] == Field.NUMBER and rest[0] == row[0].text:
+            return f"{rest[0].rstrip('.')}. {widest.text}"
+        if not rest:
+            return widest.text
+    return None
+
+
+class _Builder:
+    def __init__(self, columns: list[Field | None], header: list[Cell]) -> None:
+        self.columns = columns
+        self.header_texts = [c.text for c in header]
+        self.sections: list[dict[str, Any]] = []
+        self.loose: list[_Row] = []  # rows before any section
+        self.section: dict[str, Any] | None = None
+        self.stage: dict[str, Any] | None = None
+        self.top: _Row | None = None  # the last top-level row
+        self.last: _Row | None = None  # the last row read, for page-break continuations
+        self.parent: _Row | None = None  # an activity whose sub-rows may follow
+
+    def add(self, row: list[Cell]) -> None:
+        if not any(c.text for c in row) or _is_column_numbers(row):
+            return
+        if [c.text for c in row] == self.header_texts:
+            return  # the header repeated on the next page
+        heading = _section_text(row, self.columns)
+        if heading is not None:
+            self._section(heading)
+            return
+        values = _values(row, self.columns)
+        number_cell = next((c for c, f in zip(row, self.columns, strict=False) if f == Field.NUMBER), None)
+        merged_number = bool(number_cell and number_cell.continued and number_cell.text)
+        current = _Row(
+            number="" if merged_number else values.get(Field.NUMBER, "").replace("\n", " "),
+            content=values.get(Field.CONTENT, ""),
+            deadline=values.get(Field.DEADLINE, ""),
+            responsible=values.get(Field.RESPONSIBLE, ""),
+            expected_result=values.get(Field.RESULT, ""),
+        )
+        if merged_number and self.top is not None:
+            # The number cell runs down from the activity above: this is one of its sub-rows.
+            self.parent = self.top
+        if self.parent is not None and (merged_number or self._is_subrow(current)):
+            self.parent.children.append(current)
+            self.last = current
+            return
+        if self.last is not None and not current.number and _continues(current):
+            _join(self.last, current)
+            return
+        (self.section["_rows"] if self.section is not None else self.loose).append(current)
+        self.top = self.last = current
+        # An activity with no deadline and no executor of its own heads sub-rows that have them.
+        self.parent = current if not current.deadline and not current.responsible else None
+
+    def _is_subrow(self, row: _Row) -> bool:
+        if row.content and _CONTINUES.match(row.content):
+            return False
+        if row.number and not row.number.startswith(self.parent.number.rstrip(".") + "."):
+            return False
+        return bool(row.deadline or row.responsible)
+
+    def _section(self, text: str) -> None:
+        match = _SECTION_NUMBER.match(text)
+        number, title = (match.group(1), match.group(2)) if match else ("", text)
+        number = number.rstrip(".")
+        section: dict[str, Any] = {"kind": "section", "number": number, "title": title.strip(), "_rows": []}
+        section["subsections"] = []
+        if _STAGE.search(title):
+            section["kind"] = "stage"
+            self.sections.append(section)
+            self.stage = section
+        elif self.stage is not None and not number:
+            section["kind"] = "heading"
+            self.stage["subsections"].append(section)
+        elif self.section is not None and number and number.startswith(self.section["number"] + "."):
+            self.section["subsections"].append(section)
+        else:
+            self.sections.append(section)
+            self.stage = None
+        self.section = section
+        self.top = self.last = self.parent = None
+
+
+def _structure(table: _Table, filename: str) -> dict[str, Any]:
+    builder = _Builder(table.columns, table.header)
+    for row in table.rows:
+        builder.add(row)
+    meta = read_preamble(table.preamble)
+    sections = [_finish(s) for s in builder.sections]
+    activities = [row.as_dict() for row in builder.loose]
+    approval = meta["approval"]
+    approval_date = date.fromisoformat(approval["date"]) if approval["date"] else None
+    deadlines = [a["deadline"] for a in _all_rows(sections, activities)]
+    years = [int(y) for text in deadlines for y in re.findall(r"\b(20\d\d)\b", text)]
+    title = meta["title"] or "Дорожная карта"
+    period = meta["period"] or infer_period(title, years, approval_date)
+    return {
+        "key": "",
+        "source_file": filename,
+        "level": "municipal",
+        "title": title,
+        "period_start": period[0].isoformat(),
+        "period_end": period[1].isoformat(),
+        "approval": approval,
+        "goal": meta["goal"],
+        "tasks": meta["tasks"],
+        "indicators": meta["indicators"],
+        "columns": table.titles,
+        "coordinator": None,
+        "schools": meta["schools"],
+        "people": [],
+        "sections": sections,
+        "activities": activities,
+    }
+
+
+def _finish(section: dict[str, Any]) -> dict[str, Any]:
+    return {
+        "kind": section["kind"],
+        "number": section["number"],
+        "title": section["title"],
+        "activities": [row.as_dict() for row in section["_rows"]],
+        "subsections": [_finish(s) for s in section["subsections"]],
+    }
+
+
+def _all_rows(sections: list[dict[str, Any]], activities: list[dict[str, Any]]):
+    """Every activity row, sub-rows included."""
+    for row in activities:
+        yield row
+        yield from row["children"]
+    for section in sections:
+        yield from _all_rows(section["subsections"], section["activities"])
+
+
+def all_rows(data: dict[str, Any]):
+    return _all_rows(data.get("sections", []), data.get("activities", []))
+
+
+def count_sections(sections: list[dict[str, Any]]) -> int:
+    return sum(1 + count_sections(s.get("subsections", [])) for s in sections)
+
+
+def executor_status(text: str) -> list[tuple[str, bool]]:
+    """Each executor a responsible cell names, and whether the portal recognises it."""
+    return [
+        (ref.label, not (ref.kind == RefKind.ORGANISATION and ref.org_kind == OrgKind.OTHER))
+        for ref in recognise(text)
+    ]
+
+
+def summary(data: dict[str, Any]) -> dict[str, int]:
+    """What the import command prints: top-level activities, sections, rows needing a date,
+    executors not recognised."""
+    start, end = date.fromisoformat(data["period_start"]), date.fromisoformat(data["period_end"])
+    needs_date = unrecognised = 0
+    top = len(data.get("activities", [])) + _count_top(data.get("sections", []))
+    for row in all_rows(data):
+        if not row["children"] and parse_deadline(row["deadline"], start, end).needs_date:
+            needs_date += 1
+        unrecognised += sum(1 for _, known in executor_status(row["responsible"]) if not known)
+    return {
+        "activities": top,
+        "sections": count_sections(data.get("sections", [])),
+        "needs_date": needs_date,
+        "unrecognised_executors": unrecognised,
+    }
+
+
+def _count_top(sections: list[dict[str, Any]]) -> int:
+    return sum(len(s["activities"]) + _count_top(s.get("subsections", [])) for s in sections)

@@ -1,0 +1,347 @@
+"""Pages for documents: exports and reports (straight away when small, as a background
+job when large), and the import of a Word or Excel roadmap with a preview."""
+
+from __future__ import annotations
+
+import io
+import secrets
+import uuid
+from datetime import date
+from typing import Any
+
+from celery.backends.base import DisabledBackend
+from celery.result import AsyncResult
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.cache import cache
+from django.core.exceptions import PermissionDenied
+from django.core.files.storage import default_storage
+from django.db import transaction
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_http_methods, require_POST
+
+from roadmaps.deadlines import parse_deadline
+from roadmaps.documents import tasks
+from roadmaps.documents.forms import ImportHeaderForm, ImportUploadForm, ReportForm, RowFormSet
+from roadmaps.documents.importer import executor_status, import_roadmap, summary
+from roadmaps.documents.safety import UnsafeFile
+from roadmaps.documents.services import ImportRefused, roadmap_import
+from roadmaps.models import Activity, Roadmap
+from roadmaps.permissions import editable_owners, get_roadmap_for_user, get_school_for_user
+from schools.models import Municipality
+
+# Above this many rows a document is built by a Celery worker, with its progress shown.
+SYNC_ROWS = 300
+IMPORT_TIMEOUT = 2 * 60 * 60
+
+
+@login_required
+@require_POST
+def roadmap_export(request: HttpRequest, pk: int, kind: str) -> HttpResponse:
+    if kind not in (tasks.Kind.DOCX, tasks.Kind.DOCX_MARKS, tasks.Kind.XLSX):
+        raise Http404
+    roadmap = get_roadmap_for_user(request.user, pk)
+    title = "Дорожная карта" + (" с отметками" if kind == tasks.Kind.DOCX_MARKS else "")
+    job = _job(request, kind, [roadmap.pk], title=f"{title} — {roadmap.owner}")
+    return _deliver(request, job)
+
+
+@login_required
+@require_POST
+def municipality_export(request: HttpRequest, pk: int) -> HttpResponse:
+    municipality, roadmaps = _municipality_roadmaps(request, pk)
+    job = _job(request, tasks.Kind.XLSX, roadmaps, title=f"Дорожные карты — {municipality}")
+    return _deliver(request, job)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def roadmap_report(request: HttpRequest, pk: int) -> HttpResponse:
+    roadmap = get_roadmap_for_user(request.user, pk)
+    return _report(
+        request, [roadmap.pk], f"{roadmap.title} ({roadmap.owner})", back=roadmap.get_absolute_url()
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def municipality_report(request: HttpRequest, pk: int) -> HttpResponse:
+    municipality, roadmaps = _municipality_roadmaps(request, pk)
+    return _report(request, roadmaps, f"Дорожные карты: {municipality}")
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def school_report(request: HttpRequest, pk: int) -> HttpResponse:
+    school = get_school_for_user(request.user, pk)
+    roadmaps = list(
+        Roadmap.objects.visible_to(request.user)
+        .filter(activities__executors__organisation=school)
+        .distinct()
+        .values_list("pk", flat=True)
+    )
+    if not roadmaps:
+        messages.info(request, f"{school} не названа исполнителем ни в одной дорожной карте.")
+    return _report(request, roadmaps, f"Школа: {school.name}", school=school)
+
+
+def _report(
+    request: HttpRequest, roadmaps: list[int], scope: str, school=None, back: str = ""
+) -> HttpResponse:
+    form = ReportForm(request.POST or None)
+    if request.method == "POST" and form.is_valid() and roadmaps:
+        on = form.cleaned_data["on"]
+        job = _job(
+            request, tasks.Kind.REPORT, roadmaps, title=scope, on=on, school=school.pk if school else None
+        )
+        return _deliver(request, job)
+    return render(request, "documents/report_form.html", {"form": form, "scope": scope, "back": back})
+
+
+def _municipality_roadmaps(request: HttpRequest, pk: int) -> tuple[Municipality, list[int]]:
+    """A municipality is visible to a user who sees at least one of its roadmaps."""
+    municipality = get_object_or_404(Municipality, pk=pk)
+    roadmaps = list(
+        Roadmap.objects.visible_to(request.user)
+        .filter(owner__municipality=municipality)
+        .order_by("-period_start", "title")
+        .values_list("pk", flat=True)
+    )
+    if not roadmaps:
+        raise Http404
+    return municipality, roadmaps
+
+
+def _job(
+    request: HttpRequest, kind: str, roadmaps: list[int], *, title: str, on: date | None = None, school=None
+):
+    return {
+        "user": request.user.pk,
+        "kind": kind,
+        "roadmaps": roadmaps,
+        "school": school,
+        "on": (on or date.today()).isoformat(),
+        "title": title,
+        "path": None,
+        "error": None,
+    }
+
+
+def _filename(job: dict[str, Any]) -> str:
+    on = date.fromisoformat(job["on"])
+    prefix = "Отчёт о выполнении" if job["kind"] == tasks.Kind.REPORT else job["title"]
+    name = f"{prefix} на {on:%d.%m.%Y}" if job["kind"] in (tasks.Kind.REPORT, tasks.Kind.XLSX) else prefix
+    cleaned = "".join(ch if ch.isalnum() or ch in " .,-№()" else " " for ch in name)
+    return f"{' '.join(cleaned.split())[:120]}.{tasks.extension(job['kind'])}"
+
+
+def _deliver(request: HttpRequest, job: dict[str, Any]) -> HttpResponse:
+    """The file itself when it is quick to build, else a background job and its page."""
+    rows = Activity.objects.filter(roadmap__in=job["roadmaps"]).count()
+    if rows <= SYNC_ROWS:
+        return FileResponse(
+            io.BytesIO(tasks.build(job)),
+            as_attachment=True,
+            filename=_filename(job),
+            content_type=tasks.content_type(job["kind"]),
+        )
+    job_id = uuid.uuid4().hex
+    cache.set(tasks.job_key(job_id), job, tasks.JOB_TIMEOUT)
+    transaction.on_commit(lambda: tasks.build_document.apply_async(args=[job_id], task_id=job_id))
+    return redirect("documents:job", job_id=job_id)
+
+
+def _job_for_user(request: HttpRequest, job_id: str) -> dict[str, Any]:
+    """The job, if the user may still see everything in it (404 otherwise)."""
+    job = cache.get(tasks.job_key(job_id))
+    if job is None:
+        raise Http404
+    for pk in job["roadmaps"]:
+        get_roadmap_for_user(request.user, pk)
+    if job.get("school"):
+        get_school_for_user(request.user, job["school"])
+    return job
+
+
+@login_required
+def job(request: HttpRequest, job_id: str) -> HttpResponse:
+    found = _job_for_user(request, job_id)
+    done, total, state = 0, 1, "PENDING"
+    if not found.get("path") and not found.get("error"):
+        result = AsyncResult(job_id)
+        # Without a result backend (tasks in-process) the job's own record is all there is.
+        if not isinstance(result.backend, DisabledBackend):
+            state = result.state
+            if state == "PROGRESS" and isinstance(result.info, dict):
+                done, total = result.info.get("done", 0), max(result.info.get("total", 1), 1)
+            elif state == "FAILURE":
+                found["error"] = "Не удалось сформировать файл."
+    context = {
+        "job": found,
+        "job_id": job_id,
+        "filename": _filename(found),
+        "percent": 100 if found.get("path") else int(100 * done / total),
+        "state": state,
+    }
+    template = "documents/job.html#status" if request.htmx else "documents/job.html"
+    return render(request, template, context)
+
+
+@login_required
+def job_download(request: HttpRequest, job_id: str) -> HttpResponse:
+    found = _job_for_user(request, job_id)
+    if not found.get("path"):
+        return redirect("documents:job", job_id=job_id)
+    try:
+        handle = default_storage.open(found["path"], "rb")
+    except FileNotFoundError as exc:
+        raise Http404 from exc
+    return FileResponse(
+        handle, as_attachment=True, filename=_filename(found), content_type=tasks.content_type(found["kind"])
+    )
+
+
+# --- Import -------------------------------------------------------------------------
+
+
+def _import_owners(user):
+    owners = editable_owners(user).filter(municipality__isnull=False).order_by("name")
+    if not owners.exists():
+        raise PermissionDenied(
+            "Загружать дорожные карты могут сотрудники управления образования и директора школ."
+        )
+    return owners
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def import_upload(request: HttpRequest) -> HttpResponse:
+    owners = _import_owners(request.user)
+    form = ImportUploadForm(request.POST or None, request.FILES or None, owners=owners)
+    if request.method == "POST" and form.is_valid():
+        upload = form.cleaned_data["file"]
+        try:
+            data = import_roadmap(upload.read(), filename=upload.name)
+        except UnsafeFile as exc:
+            form.add_error("file", str(exc))
+        else:
+            token = secrets.token_urlsafe(16)
+            stored = {"user": request.user.pk, "owner": form.cleaned_data["owner"].pk, "data": data}
+            cache.set(_import_key(token), stored, IMPORT_TIMEOUT)
+            return redirect("documents:import_preview", token=token)
+    return render(request, "documents/import_upload.html", {"form": form})
+
+
+def _import_key(token: str) -> str:
+    return f"documents:import:{token}"
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def import_preview(request: HttpRequest, token: str) -> HttpResponse:
+    stored = cache.get(_import_key(token))
+    if stored is None or stored["user"] != request.user.pk:
+        raise Http404
+    owner = get_object_or_404(_import_owners(request.user), pk=stored["owner"])
+    data = stored["data"]
+    rows = _flatten(data)
+    header = ImportHeaderForm(
+        request.POST or None,
+        initial={
+            "title": data["title"],
+            "period_start": data["period_start"],
+            "period_end": data["period_end"],
+        },
+    )
+    formset = RowFormSet(request.POST or None, initial=[_row_initial(kind, row) for kind, row, _ in rows])
+    if request.method == "POST" and header.is_valid() and formset.is_valid():
+        data = _apply(data, header.cleaned_data, formset, rows)
+        if request.POST.get("action") == "confirm":
+            try:
+                roadmap = roadmap_import(data=data, owner=owner)
+            except ImportRefused as exc:
+                messages.error(request, str(exc))
+            else:
+                cache.delete(_import_key(token))
+                messages.success(
+                    request,
+                    f"Дорожная карта загружена как черновик: {summary(data)['activities']} мероприятий.",
+                )
+                return redirect(roadmap.get_absolute_url())
+        cache.set(_import_key(token), {**stored, "data": data}, IMPORT_TIMEOUT)
+        return redirect("documents:import_preview", token=token)
+    context = {
+        "owner": owner,
+        "header": header,
+        "formset": formset,
+        "rows": _preview_rows(data, rows, formset),
+        "summary": summary(data),
+        "approval": data.get("approval", {}),
+        "data": data,
+    }
+    return render(request, "documents/import_preview.html", context)
+
+
+def _flatten(data: dict[str, Any]) -> list[tuple[str, dict[str, Any], int]]:
+    """Sections and rows in document order: (kind, the dict itself, depth)."""
+    out: list[tuple[str, dict[str, Any], int]] = []
+
+    def rows(activities, depth):
+        for row in activities:
+            out.append(("activity", row, depth))
+            out.extend(("child", child, depth + 1) for child in row["children"])
+
+    def sections(items, depth):
+        for section in items:
+            out.append(("section", section, depth))
+            rows(section["activities"], depth)
+            sections(section["subsections"], depth + 1)
+
+    rows(data.get("activities", []), 0)
+    sections(data.get("sections", []), 0)
+    return out
+
+
+def _row_initial(kind: str, row: dict[str, Any]) -> dict[str, str]:
+    if kind == "section":
+        return {"number": row["number"], "content": row["title"]}
+    return {k: row[k] for k in ("number", "content", "deadline", "responsible")}
+
+
+def _apply(data: dict[str, Any], header: dict[str, Any], formset, rows) -> dict[str, Any]:
+    """Write the user's corrections into the structure (the same dicts the flat list holds)."""
+    data["title"] = header["title"]
+    data["period_start"] = header["period_start"].isoformat()
+    data["period_end"] = header["period_end"].isoformat()
+    deleted = []
+    for form, (kind, row, _) in zip(formset.forms, rows, strict=True):
+        values = form.cleaned_data
+        if kind == "section":
+            row["number"], row["title"] = values["number"], values["content"]
+            continue
+        if values.get("DELETE"):
+            deleted.append(row)
+            continue
+        for name in ("number", "content", "deadline", "responsible"):
+            row[name] = values[name]
+    for _kind, row, _ in rows:
+        for key in ("activities", "children"):
+            if key in row:
+                row[key] = [r for r in row[key] if not any(r is d for d in deleted)]
+    data["activities"] = [r for r in data.get("activities", []) if not any(r is d for d in deleted)]
+    return data
+
+
+def _preview_rows(data: dict[str, Any], rows, formset) -> list[dict[str, Any]]:
+    start, end = date.fromisoformat(data["period_start"]), date.fromisoformat(data["period_end"])
+    preview = []
+    for form, (kind, row, depth) in zip(formset.forms, rows, strict=True):
+        item = {"kind": kind, "form": form, "depth": depth, "row": row}
+        if kind != "section":
+            parsed = parse_deadline(row["deadline"], start, end)
+            item["windows"] = parsed.windows
+            item["needs_date"] = parsed.needs_date and not row["children"]
+            item["executors"] = executor_status(row["responsible"])
+        preview.append(item)
+    return preview

@@ -1,0 +1,57 @@
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from django.core.management.base import BaseCommand, CommandError
+
+from roadmaps.documents.importer import import_roadmap, summary
+from roadmaps.documents.safety import UnsafeFile, check_size
+from roadmaps.documents.services import ImportRefused, roadmap_import
+from schools.models import Organisation
+
+
+class Command(BaseCommand):
+    help = (
+        "Загрузить дорожную карту из DOCX или XLSX. Последняя строка вывода — JSON: "
+        "мероприятия, разделы, строки без даты, нераспознанные исполнители."
+    )
+
+    def add_arguments(self, parser) -> None:
+        parser.add_argument("file", help="файл .docx или .xlsx")
+        parser.add_argument("--dry-run", action="store_true", help="только разобрать, ничего не сохранять")
+        parser.add_argument("--owner", help="организация-владелец: id или полное название (без --dry-run)")
+
+    def handle(self, *args, file: str, dry_run: bool, owner: str | None, **options) -> None:
+        path = Path(file)
+        if not path.is_file():
+            raise CommandError(f"Файл не найден: {file}")
+        owner_org = None if dry_run else self._owner(owner)
+        try:
+            check_size(path.stat().st_size)  # before reading a byte of it
+            data = import_roadmap(path.read_bytes(), filename=path.name)
+        except UnsafeFile as exc:
+            raise CommandError(str(exc)) from exc
+        if owner_org is not None:
+            try:
+                roadmap = roadmap_import(data=data, owner=owner_org)
+            except ImportRefused as exc:
+                raise CommandError(str(exc)) from exc
+            self.stdout.write(f"Загружена дорожная карта № {roadmap.pk}: {roadmap.title}")
+        self.stdout.write(json.dumps(summary(data), ensure_ascii=False))
+
+    def _owner(self, owner: str | None) -> Organisation:
+        if not owner:
+            raise CommandError("Укажите организацию-владельца: --owner <id или название> (или --dry-run).")
+        found = (
+            Organisation.objects.filter(pk=int(owner))
+            if owner.isdigit()
+            else Organisation.objects.filter(name=owner)
+        )
+        match list(found[:2]):
+            case [organisation]:
+                return organisation
+            case []:
+                raise CommandError(f"Организация не найдена: {owner}")
+            case _:
+                raise CommandError(f"Название подходит нескольким организациям, укажите id: {owner}")
