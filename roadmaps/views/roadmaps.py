@@ -17,10 +17,16 @@ from django.views.decorators.http import require_POST
 
 from roadmaps.forms import IndicatorFormSet, RoadmapForm
 from roadmaps.models import Activity, Executor, Roadmap, RoadmapSchool, Section
-from roadmaps.permissions import can_edit_roadmap, editable_owners, get_roadmap_for_user, visible_schools
+from roadmaps.permissions import (
+    can_edit_roadmap,
+    editable_owners,
+    get_roadmap_for_user,
+    scope_of,
+    visible_schools,
+)
 from roadmaps.progress import MarkState, mark_state
 from roadmaps.services.editing import roadmap_approve, roadmap_copy, roadmap_refresh_dates, roadmap_renumber
-from schools.models import Organisation
+from schools.models import Municipality, Organisation
 
 ROW_PREFETCH = [
     "windows",
@@ -142,6 +148,7 @@ def roadmap_list(request: HttpRequest) -> HttpResponse:
         "form": form,
         "querystring": query.urlencode(),
         "can_create": editable_owners(request.user).exists(),
+        "municipalities": Municipality.objects.filter(pk__in=scope_of(request.user).municipalities),
     }
     return render(request, "roadmaps/roadmap_list.html", context)
 
