@@ -8,13 +8,25 @@ from __future__ import annotations
 import os
 
 from celery import Celery
+from celery.schedules import crontab
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
 
 app = Celery("roadmap_portal")
 app.config_from_object("django.conf:settings", namespace="CELERY")
 app.autodiscover_tasks()
+# Export jobs live in a package of the roadmaps app, which autodiscovery does not look into.
+app.autodiscover_tasks(["roadmaps.documents"])
 
-# Periodic schedules live here, each with a comment saying when it fires; the
-# reminders issue adds the hourly reminder pass.
-app.conf.beat_schedule = {}
+# Periodic schedules live here, each with a comment saying when it fires.
+app.conf.beat_schedule = {
+    # At the top of every hour: deadline reminders and Monday digests for every
+    # recipient whose local time (their municipality's time zone) is past the send hour
+    # (09:00 by default). Claims make the later hours of the day send nothing twice.
+    # An hourly pass still queued after 55 minutes is dropped: the next one covers it.
+    "deadline-reminders": {
+        "task": "monitoring.tasks.send_due_reminders",
+        "schedule": crontab(minute=0),
+        "options": {"expires": 55 * 60},
+    },
+}

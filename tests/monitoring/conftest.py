@@ -1,0 +1,187 @@
+"""Real parts for the reminder tests: an SMTP server on loopback, a Celery worker in a
+subprocess consuming from Redis, and a test database that worker can open."""
+
+from __future__ import annotations
+
+import asyncio
+import io
+import os
+import socket
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+import uuid
+from email import message_from_bytes, policy
+from email.message import EmailMessage
+from pathlib import Path
+
+import pytest
+from aiosmtpd.controller import Controller
+from django.conf import settings
+from django.core.management import call_command
+from django.db import connection
+
+from tests.monitoring.world import World
+
+BASE_DIR = Path(settings.BASE_DIR)
+# Database 14: the worker's broker and results, apart from the app's own REDIS_URL.
+TEST_REDIS_URL = "redis://127.0.0.1:6379/14"
+
+# A worker in another process cannot open SQLite's in-memory test database: on SQLite
+# the suite's test database is a file, private to this run. Set here, before any test
+# creates the database, so that collecting this folder is all it takes.
+_database = settings.DATABASES["default"]
+if _database["ENGINE"] == "django.db.backends.sqlite3" and not _database.get("TEST", {}).get("NAME"):
+    _database.setdefault("TEST", {})["NAME"] = str(
+        Path(tempfile.mkdtemp(prefix="roadmaps-tests-")) / "db.sqlite3"
+    )
+
+
+class SmtpSink:
+    """An SMTP server on 127.0.0.1 that keeps what it receives and can refuse on demand."""
+
+    def __init__(self) -> None:
+        self.messages: list[EmailMessage] = []
+        self.refusals = 0  # how many of the next messages to refuse with a temporary error
+        self.refuse_to: set[str] = set()  # addresses whose messages are always refused
+        self.attempts = 0
+        self._lock = threading.Lock()
+        with socket.socket() as probe:
+            probe.bind(("127.0.0.1", 0))
+            self.port = probe.getsockname()[1]
+        self.controller = Controller(self, hostname="127.0.0.1", port=self.port)
+
+    async def handle_DATA(self, server, session, envelope):
+        with self._lock:
+            self.attempts += 1
+            if set(envelope.rcpt_tos) & self.refuse_to:
+                return "451 4.3.0 Mailbox temporarily unavailable"
+            if self.refusals:
+                self.refusals -= 1
+                return "451 4.3.0 Try again later"
+            self.messages.append(message_from_bytes(envelope.content, policy=policy.default))
+        return "250 OK"
+
+    def reset(self) -> None:
+        with self._lock:
+            self.messages.clear()
+            self.refusals = 0
+            self.refuse_to = set()
+            self.attempts = 0
+
+    def to(self, address: str) -> list[EmailMessage]:
+        return [m for m in self.messages if address in m["To"]]
+
+    def wait_for(self, count: int, timeout: float = 30) -> list[EmailMessage]:
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline and len(self.messages) < count:
+            time.sleep(0.1)
+        return list(self.messages)
+
+
+@pytest.fixture(scope="session")
+def smtp_sink():
+    sink = SmtpSink()
+    sink.controller.start()
+    yield sink
+    sink.controller.stop()
+    asyncio.set_event_loop(None)
+
+
+@pytest.fixture
+def sink(smtp_sink):
+    smtp_sink.reset()
+    yield smtp_sink
+    smtp_sink.reset()
+
+
+@pytest.fixture
+def smtp_settings(settings, sink):
+    """The Django mail settings EMAIL_URL=smtp://127.0.0.1:<sink> would give."""
+    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    settings.EMAIL_HOST = "127.0.0.1"
+    settings.EMAIL_PORT = sink.port
+    settings.EMAIL_USE_TLS = False
+    settings.REMINDER_SEND_NOW_DELAYS = (0.1, 0.2)
+    return settings
+
+
+def database_url() -> str:
+    db = connection.settings_dict
+    if db["ENGINE"] == "django.db.backends.sqlite3":
+        return f"sqlite:///{db['NAME']}"
+    auth = db["USER"] + (f":{db['PASSWORD']}" if db["PASSWORD"] else "")
+    return f"postgres://{auth}@{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}/{db['NAME']}"
+
+
+class Worker:
+    """``celery -A config worker`` in a subprocess, on its own queue of Redis database 14."""
+
+    def __init__(self, *, smtp_port: int, log: Path) -> None:
+        from celery import Celery
+
+        self.queue = f"reminders-test-{uuid.uuid4().hex[:12]}"
+        self.log = log
+        env = {
+            **os.environ,
+            "DJANGO_SETTINGS_MODULE": "tests.monitoring.worker_settings",
+            "DATABASE_URL": database_url(),
+            "REDIS_URL": TEST_REDIS_URL,
+            "EMAIL_URL": f"smtp://127.0.0.1:{smtp_port}",
+            "TEST_CELERY_QUEUE": self.queue,
+            "PYTHONPATH": str(BASE_DIR),
+        }
+        command = [
+            sys.executable, "-m", "celery", "-A", "config", "worker",
+            "--pool=prefork", "--concurrency=2", "--loglevel=INFO",
+            "-Q", self.queue, "-n", f"{self.queue}@%h",
+            "--without-gossip", "--without-mingle", "--without-heartbeat",
+        ]  # fmt: skip
+        self.process = subprocess.Popen(
+            command, cwd=BASE_DIR, env=env, stdout=log.open("w"), stderr=subprocess.STDOUT
+        )
+        self.client = Celery("reminders-test-client", broker=TEST_REDIS_URL, backend=TEST_REDIS_URL)
+        self.client.conf.task_default_queue = self.queue
+        self._wait_ready()
+
+    def _wait_ready(self, timeout: float = 60) -> None:
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            if self.process.poll() is not None:
+                raise RuntimeError(f"the worker exited:\n{self.log.read_text()}")
+            if "ready." in self.log.read_text():
+                return
+            time.sleep(0.2)
+        raise RuntimeError(f"the worker did not start:\n{self.log.read_text()}")
+
+    def send(self, name: str, **kwargs):
+        return self.client.send_task(f"monitoring.tasks.{name}", kwargs=kwargs, queue=self.queue)
+
+    def stop(self) -> None:
+        self.process.terminate()
+        try:
+            self.process.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            self.process.kill()
+            self.process.wait()
+        with self.client.connection_for_write() as conn:
+            conn.default_channel.queue_delete(self.queue)
+        self.client.close()
+
+
+@pytest.fixture(scope="module")
+def celery_worker(django_db_setup, django_db_blocker, smtp_sink, tmp_path_factory):
+    worker = Worker(smtp_port=smtp_sink.port, log=tmp_path_factory.mktemp("worker") / "worker.log")
+    yield worker
+    worker.stop()
+    # Transactional tests empty the database when they end: put the seed data back
+    # for whatever runs after this module.
+    with django_db_blocker.unblock():
+        call_command("seed_demo", stdout=io.StringIO())
+
+
+@pytest.fixture
+def world(db):
+    return World()
