@@ -1,7 +1,6 @@
 from __future__ import annotations
 
 from django.core.management.base import BaseCommand
-
 from django.utils import timezone
 
 from roadmaps.seed import (
