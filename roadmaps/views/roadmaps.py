@@ -60,21 +60,16 @@ def build_row(activity: Activity, today: date) -> Row:
 
 
 def roadmap_rows(roadmap: Roadmap, today: date) -> list[tuple[str, object]]:
-    """The table as the document has it: section headings, then their rows, sub-rows after rows."""
+    """The table as the document has it: rows outside sections first, then each section
+    (stages and their headings in their own order) followed by its rows and sub-rows."""
     activities = list(roadmap.activities.prefetch_related(*ROW_PREFETCH).order_by("order"))
-    sections = {s.pk: s for s in roadmap.sections.all()}
-    rows: list[tuple[str, object]] = []
-    shown: set[int] = set()
+    by_section: dict[int | None, list[Activity]] = {}
     for activity in activities:
-        section = sections.get(activity.section_id)
-        chain = []
-        while section is not None and section.pk not in shown:
-            chain.append(section)
-            shown.add(section.pk)
-            section = sections.get(section.parent_id)
-        rows.extend(("section", s) for s in reversed(chain))
-        rows.append(("activity", build_row(activity, today)))
-    rows.extend(("section", s) for s in sorted(sections.values(), key=lambda s: s.order) if s.pk not in shown)
+        by_section.setdefault(activity.section_id, []).append(activity)
+    rows: list[tuple[str, object]] = [("activity", build_row(a, today)) for a in by_section.get(None, [])]
+    for section in roadmap.sections.order_by("order"):
+        rows.append(("section", section))
+        rows.extend(("activity", build_row(a, today)) for a in by_section.get(section.pk, []))
     return rows
 
 

@@ -182,6 +182,12 @@ def test_sections_are_added_edited_moved_and_deleted(client, staff, taganrog):
     client.post(reverse("roadmaps:section_move", args=[added.pk, "up"]))
     titles = list(taganrog.sections.order_by("order").values_list("title", flat=True))
     assert titles.index("Дополнительный этап") < titles.index("Итоговый этап")
+    html = client.get(taganrog.get_absolute_url()).content.decode()
+    assert (
+        html.index("Проектно-деятельностный этап")
+        < html.index("Дополнительный этап")
+        < html.index("Итоговый этап")
+    )
     final = taganrog.sections.get(title="Итоговый этап")
     client.post(reverse("roadmaps:section_delete", args=[final.pk]))
     assert not Section.objects.filter(pk=final.pk).exists()
