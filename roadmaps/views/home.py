@@ -39,7 +39,7 @@ def _todos(user, today: date) -> list[Todo]:
         mine |= Q(person_id=scope.person_id)
     executors = (
         Executor.objects.filter(mine, activity__in=Activity.objects.visible_to(user))
-        .select_related("activity__roadmap", "organisation")
+        .select_related("activity__roadmap", "organisation", "person")
         .prefetch_related("marks", "activity__windows")
         .order_by("activity__roadmap", "activity__order")[:ITEMS_LIMIT]
     )
@@ -52,6 +52,11 @@ def _todos(user, today: date) -> list[Todo]:
                 todos.append(Todo(executor, window, mark, mark_state(mark, window, today)))
     todos.sort(key=lambda t: t.window.end)
     return todos
+
+
+def _open_todos(user, today: date) -> list[Todo]:
+    """What the user is named for personally (a coordinator's, a mentor director's rows)."""
+    return [todo for todo in _todos(user, today) if todo.state.is_open]
 
 
 @login_required
@@ -112,10 +117,17 @@ def coordinator_home(request: HttpRequest) -> HttpResponse:
             executor__activity__in=Activity.objects.visible_to(request.user),
         )
         .exclude(status=CompletionMark.Status.IN_PROGRESS)
-        .select_related("executor__organisation", "executor__activity__roadmap", "window", "marked_by")
+        .select_related(
+            "executor__organisation", "executor__person", "executor__activity__roadmap", "window", "marked_by"
+        )
         .order_by("marked_at")[:100]
     )
-    context = {"cards": _school_cards(scope.assigned_schools, today), "waiting": waiting, "today": today}
+    context = {
+        "cards": _school_cards(scope.assigned_schools, today),
+        "waiting": waiting,
+        "today": today,
+        "mine": _open_todos(request.user, today),
+    }
     return render(request, "roadmaps/home_coordinator.html", context)
 
 
@@ -126,5 +138,6 @@ def mentor_home(request: HttpRequest) -> HttpResponse:
     context = {
         "cards": _school_cards(scope.mentee_schools, today),
         "mentor_schools": Organisation.objects.filter(pk__in=scope.mentor_schools),
+        "mine": _open_todos(request.user, today),
     }
     return render(request, "roadmaps/home_mentor.html", context)

@@ -146,3 +146,31 @@ def test_the_activity_and_school_pages_do_not_grow_with_marks(client, superuser,
         CompletionMark.objects.get_or_create(executor=executor, window=window)
     assert queries(client, activity_url) == page_before
     assert queries(client, school_url) == school_before
+
+
+def test_people_named_as_executors_see_their_own_rows(client, coordinator, mentor):
+    # Баркалова Е.В. is named in most Таганрог rows; the лицей № 7 director in a webinar row.
+    client.force_login(coordinator)
+    html = client.get("/").content.decode()
+    assert "Мои мероприятия" in html and "Заседание рабочей группы" in html
+    client.force_login(mentor)
+    html = client.get("/").content.decode()
+    assert "Мои мероприятия" in html and "Система восполнения профессиональных дефицитов" in html
+
+
+def test_the_mentor_home_query_count_does_not_grow(client, mentor, school_roadmap):
+    client.force_login(mentor)
+    before = queries(client, "/")
+    for n in range(5):
+        activity_create(
+            roadmap=school_roadmap,
+            section=school_roadmap.sections.first(),
+            text=ActivityText(
+                number=f"8.{n}",
+                content=f"Совместный семинар {n}",
+                deadline_text="январь, май",
+                responsible_text="Земляненко Н.В., директор МОБУ лицея № 7",
+                expected_result="",
+            ),
+        )
+    assert queries(client, "/") == before
