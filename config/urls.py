@@ -13,7 +13,7 @@ urlpatterns = [
     path("", home.home, name="home"),
     path("roadmaps/", include("roadmaps.urls")),
     path("documents/", include("roadmaps.documents.urls")),
-    path("notifications/", include("monitoring.urls")),
+    path("", include("monitoring.urls")),
     path("schools/", include("schools.urls")),
     path("accounts/", include("django.contrib.auth.urls")),
     path("admin/", admin.site.urls),

@@ -191,6 +191,16 @@ class TargetIndicator(models.Model):
     baseline = models.CharField("базовое значение", max_length=200, blank=True)
     target = models.CharField("целевое значение", max_length=200, blank=True)
     target_date = models.DateField("достичь к", null=True, blank=True)
+    # Numbers for monitoring, where the text has them: values are shown against these.
+    baseline_value = models.DecimalField(
+        "базовое значение (число)", max_digits=12, decimal_places=2, null=True, blank=True
+    )
+    target_value = models.DecimalField(
+        "целевое значение (число)", max_digits=12, decimal_places=2, null=True, blank=True
+    )
+    higher_is_better = models.BooleanField(
+        "чем больше, тем лучше", default=True, help_text="Снимите, если показатель должен снижаться."
+    )
 
     class Meta:
         verbose_name = "целевой показатель"

@@ -37,6 +37,7 @@ class UserScope:
     mentee_schools: set[int] = field(default_factory=set)
     assigned_schools: set[int] = field(default_factory=set)
     staff_organisations: set[int] = field(default_factory=set)
+    regions: set[int] = field(default_factory=set)
     person_id: int | None = None
 
     @property
@@ -62,6 +63,8 @@ def scope_of(user) -> UserScope:
                 scope.principal_schools.add(org.pk)
             elif m.role == Membership.Role.MENTOR:
                 scope.mentor_schools.add(org.pk)
+            elif m.role == Membership.Role.REGIONAL_VIEWER:
+                scope.regions.add(org.region_id)
         scope.person_id = Person.objects.filter(user=user).values_list("pk", flat=True).first()
         if scope.mentor_schools:
             scope.mentee_schools = set(
@@ -194,6 +197,7 @@ def visible_schools(user) -> QuerySet[Organisation]:
         return schools
     return schools.filter(
         Q(municipality__in=scope.municipalities)
+        | Q(region__in=scope.regions)
         | Q(pk__in=scope.principal_schools | scope.mentor_schools | scope.mentee_schools)
     )
 

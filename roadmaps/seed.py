@@ -25,6 +25,7 @@ DEMO_SCHOOL_ROADMAP = Path(settings.BASE_DIR) / "fixtures" / "demo" / "school6_a
 DEMO_PASSWORD = "demo-2026"
 
 TAGANROG_DEPARTMENT = "Управление образования г. Таганрога"
+ROSTOV_MINISTRY = "Министерство общего и профессионального образования Ростовской области"
 KOZELSK_DEPARTMENT = "Отдел образования администрации муниципального района «Козельский район»"
 
 # The Таганрог order pairs every supervised school with a mentor school but the
@@ -80,6 +81,12 @@ DEMO_USERS = [
         "Земляненко Н.В.",
     ),
     DemoUser(
+        "region",
+        "наблюдатель Министерства образования Ростовской области (весь регион, только чтение)",
+        ROSTOV_MINISTRY,
+        Membership.Role.REGIONAL_VIEWER,
+    ),
+    DemoUser(
         "uo_kozelsk",
         "специалист Отдела образования Козельского района (чужой муниципалитет)",
         KOZELSK_DEPARTMENT,
@@ -106,6 +113,15 @@ def create_demo_users() -> list[str]:
     """Create the demo users and their links; return the usernames created now."""
     User = get_user_model()
     created = []
+    # The regional body of the Таганрог roadmap's region; no seed document names it.
+    Organisation.objects.get_or_create(
+        name=ROSTOV_MINISTRY,
+        defaults={
+            "region": Organisation.objects.get(name=TAGANROG_DEPARTMENT).region,
+            "kind": Organisation.Kind.DEPARTMENT,
+            "short_name": "Минобразование Ростовской области",
+        },
+    )
     for demo in DEMO_USERS:
         user, was_created = User.objects.get_or_create(
             username=demo.username, defaults={"email": f"{demo.username}@example.org"}

@@ -53,3 +53,9 @@ def mentor(db):
 def outsider(db):
     """Staff of the Козельский district: must see nothing of Таганрог."""
     return _user("uo_kozelsk")
+
+
+@pytest.fixture
+def region_viewer(db):
+    """Regional viewer of Ростовская область: reads the whole region, changes nothing."""
+    return _user("region")
