@@ -10,7 +10,7 @@ from schools.models import Organisation
 
 pytestmark = pytest.mark.django_db
 
-PERSONAS = ["superuser", "staff", "coordinator", "principal", "mentor", "outsider"]
+PERSONAS = ["superuser", "staff", "coordinator", "principal", "mentor", "region_viewer", "outsider"]
 
 
 @pytest.fixture
@@ -124,7 +124,9 @@ def test_comments_by_persona(client, request, objects, persona):
     response = client.post(
         reverse("roadmaps:comment_add", args=[objects["activity"]]), {"text": "Предлагаем помощь"}
     )
-    assert response.status_code == (404 if persona == "outsider" else 302)
+    # The regional viewer reads the whole region and writes nothing, not even comments.
+    expected = {"outsider": 404, "region_viewer": 403}.get(persona, 302)
+    assert response.status_code == expected
 
 
 def test_creating_a_roadmap_needs_an_organisation_to_own_it(client, coordinator, mentor, staff):
@@ -160,3 +162,14 @@ def test_the_403_page_speaks_russian(client, coordinator, objects, settings):
     response = client.get(_url("roadmaps:roadmap_edit", objects["roadmap"]))
     assert response.status_code == 403
     assert "Нет доступа" in response.content.decode()
+
+
+def test_the_regional_viewer_reads_its_region_and_nothing_else(client, region_viewer):
+    client.force_login(region_viewer)
+    html = client.get(reverse("roadmaps:roadmap_list")).content.decode()
+    taganrog = Roadmap.objects.get(source_key="002_taganrog")
+    assert taganrog.title[:40] in html
+    elsewhere = Roadmap.objects.exclude(owner__region=taganrog.owner.region)
+    assert elsewhere.exists()
+    for roadmap in elsewhere:
+        assert client.get(reverse("roadmaps:roadmap_detail", args=[roadmap.pk])).status_code == 404
