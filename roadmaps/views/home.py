@@ -68,6 +68,9 @@ def home(request: HttpRequest) -> HttpResponse:
         return coordinator_home(request)
     if scope.mentor_schools:
         return mentor_home(request)
+    if scope.regions and not scope.municipalities:
+        # A regional viewer follows progress rather than single roadmaps.
+        return redirect("monitoring:dashboard_home")
     return redirect("roadmaps:roadmap_list")
 
 

@@ -174,3 +174,10 @@ def test_the_mentor_home_query_count_does_not_grow(client, mentor, school_roadma
             ),
         )
     assert queries(client, "/") == before
+
+
+def test_the_regional_viewer_starts_on_the_monitoring_page(client, region_viewer):
+    client.force_login(region_viewer)
+    response = client.get(reverse("home"))
+    assert response.status_code == 302
+    assert response.url == reverse("monitoring:dashboard_home")
