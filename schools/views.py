@@ -6,6 +6,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
 
+from monitoring.profile import current_academic_year, risk_coverage
 from roadmaps.models import Executor, Roadmap, RoadmapSchool
 from roadmaps.permissions import get_school_for_user, visible_schools
 from roadmaps.progress import school_progress
@@ -45,5 +46,6 @@ def school_detail(request: HttpRequest, pk: int) -> HttpResponse:
         .order_by("-academic_year"),
         "roadmaps": roadmaps,
         "progress": school_progress([school.pk], today).get(school.pk),
+        "risk_coverage": risk_coverage(school, current_academic_year(), user=request.user),
     }
     return render(request, "schools/school_detail.html", context)

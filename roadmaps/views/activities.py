@@ -13,6 +13,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_POST
 
+from monitoring.profile import activity_risks_for
 from roadmaps.forms import CommentForm, ManualDateForm, MarkForm, ReviewForm
 from roadmaps.models import Activity, CompletionMark, Evidence, Executor
 from roadmaps.permissions import (
@@ -170,6 +171,7 @@ def _activity_page(
         "date_form": ManualDateForm(roadmap=activity.roadmap),
         "history": _history(activity),
         "stale": stale,
+        "activity_risks": activity_risks_for(activity, user=user),
     }
     return render(request, "roadmaps/activity_detail.html", context, status=status)
 
