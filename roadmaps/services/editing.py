@@ -277,6 +277,9 @@ def roadmap_copy(*, source: Roadmap, owner=None) -> Roadmap:
             baseline=i.baseline,
             target=i.target,
             target_date=_next_year(i.target_date),
+            baseline_value=i.baseline_value,
+            target_value=i.target_value,
+            higher_is_better=i.higher_is_better,
         )
         for i in source.indicators.all()
     )

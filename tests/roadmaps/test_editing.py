@@ -359,3 +359,22 @@ def test_a_hand_set_date_outside_the_period_is_refused_beside_the_field(client, 
     assert "Срок должен быть в периоде дорожной карты" in response.content.decode()
     activity.refresh_from_db()
     assert activity.deadline_text == "Март  2023 г."
+
+
+def test_a_copy_keeps_the_indicator_numbers(client, staff, taganrog):
+    taganrog.indicators.create(
+        order=9,
+        name="Доля обучающихся с отметкой «2» по ВПР",
+        unit="%",
+        baseline_value=18,
+        target_value=8,
+        higher_is_better=False,
+        target_date=date(2023, 5, 31),
+    )
+    client.force_login(staff)
+    client.post(reverse("roadmaps:roadmap_copy", args=[taganrog.pk]))
+    copy = Roadmap.objects.exclude(pk=taganrog.pk).get(title__contains="2023-2024 учебном году")
+    indicator = copy.indicators.get(order=9)
+    assert (indicator.baseline_value, indicator.target_value) == (18, 8)
+    assert indicator.higher_is_better is False
+    assert indicator.target_date == date(2024, 5, 31)
