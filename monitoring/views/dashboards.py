@@ -1,29 +1,144 @@
-"""Progress dashboards for each scope: region, municipality, school, roadmap."""
+"""Progress dashboards for each scope: region, municipality, school, roadmap; and their XLSX."""
 
 from __future__ import annotations
 
-from django.http import Http404
+import io
+
+from django.contrib.auth.decorators import login_required
+from django.db.models import Count
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+
+from monitoring.dashboards.export import dashboard_xlsx, export_filename
+from monitoring.dashboards.forms import DashboardForm
+from monitoring.dashboards.page import dashboard_page
+from monitoring.dashboards.queries import Scope
+from monitoring.permissions import get_municipality_for_user, get_region_for_user, visible_regions
+from roadmaps.permissions import get_roadmap_for_user, get_school_for_user, scope_of
+from schools.models import Municipality, Organisation
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
-def dashboard_home(request):
+@login_required
+def dashboard_home(request: HttpRequest) -> HttpResponse:
+    """Each user's natural scope: straight there when there is one, a chooser when several."""
+    scope = scope_of(request.user)
+    regions = (
+        visible_regions(request.user).annotate(municipality_count=Count("municipalities")).order_by("name")
+    )
+    municipalities = Municipality.objects.filter(pk__in=scope.municipalities).select_related("region")
+    schools = Organisation.objects.filter(pk__in=scope.principal_schools | scope.mentor_schools).order_by(
+        "name"
+    )
+    choices = [
+        *(("region_dashboard", r) for r in regions),
+        *(("municipality_dashboard", m) for m in municipalities),
+        *(("school_dashboard", s) for s in schools),
+    ]
+    if len(choices) == 1:
+        name, target = choices[0]
+        return redirect(f"monitoring:{name}", target.pk)
+    context = {"regions": regions, "municipalities": municipalities, "schools": schools}
+    return render(request, "monitoring/dashboards/home.html", context)
+
+
+def _scope(user, slug: str, pk: int) -> Scope:
+    """The scope named in a URL, through its scoped getter: 404 when not visible."""
+    if slug == "regions":
+        return Scope("region", get_region_for_user(user, pk))
+    if slug == "municipalities":
+        return Scope("municipality", get_municipality_for_user(user, pk))
+    if slug == "schools":
+        return Scope("school", get_school_for_user(user, pk))
+    if slug == "roadmaps":
+        return Scope("roadmap", get_roadmap_for_user(user, pk))
     raise Http404
 
 
-def region_dashboard(request, pk):
-    raise Http404
+def _form(request: HttpRequest, scope: Scope) -> DashboardForm:
+    """The filters; a coordinator's municipality starts with their own schools."""
+    user_scope = scope_of(request.user)
+    can_narrow = (
+        scope.kind == "municipality"
+        and scope.obj.pk in user_scope.coordinator_municipalities
+        and bool(user_scope.assigned_schools)
+    )
+    return DashboardForm(request.GET, today=timezone.localdate(), can_narrow=can_narrow)
 
 
-def municipality_dashboard(request, pk):
-    raise Http404
+def _narrowed(scope: Scope, user, mine: bool) -> Scope:
+    if not mine:
+        return scope
+    return Scope(scope.kind, scope.obj, schools=tuple(sorted(scope_of(user).assigned_schools)))
 
 
-def school_dashboard(request, pk):
-    raise Http404
+def _dashboard(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+    scope = _scope(request.user, slug, pk)
+    form = _form(request, scope)
+    filters = form.filters()
+    scope = _narrowed(scope, request.user, filters.mine)
+    context = dashboard_page(scope, filters=filters, params=request.GET, user=request.user)
+    context.update(form=form, filters=filters, **_breadcrumbs(request.user, scope))
+    return render(request, "monitoring/dashboards/dashboard.html", context)
 
 
-def roadmap_dashboard(request, pk):
-    raise Http404
+def _breadcrumbs(user, scope: Scope) -> dict:
+    """The wider scopes above this one, linked where the user may open them."""
+    user_scope = scope_of(user)
+    obj = scope.obj
+    school = municipality = region = None
+    if scope.kind == "roadmap":
+        municipality = obj.owner.municipality
+        region = municipality.region if municipality else obj.owner.region
+        school = obj.owner if obj.owner.kind == Organisation.Kind.SCHOOL else None
+    elif scope.kind == "school":
+        municipality, region = obj.municipality, obj.region
+    elif scope.kind == "municipality":
+        region = obj.region
+    sees_all = user_scope.is_superuser
+    if region is not None and not (sees_all or region.pk in user_scope.regions):
+        region = None
+    if municipality is not None and not (
+        sees_all
+        or municipality.pk in user_scope.municipalities
+        or municipality.region_id in user_scope.regions
+    ):
+        municipality = None
+    own = user_scope.principal_schools | user_scope.mentor_schools | user_scope.mentee_schools
+    if school is not None and not (sees_all or municipality is not None or school.pk in own):
+        school = None
+    return {"crumb_region": region, "crumb_municipality": municipality, "crumb_school": school}
 
 
-def dashboard_export(request, scope, pk):
-    raise Http404
+@login_required
+def region_dashboard(request: HttpRequest, pk: int) -> HttpResponse:
+    return _dashboard(request, "regions", pk)
+
+
+@login_required
+def municipality_dashboard(request: HttpRequest, pk: int) -> HttpResponse:
+    return _dashboard(request, "municipalities", pk)
+
+
+@login_required
+def school_dashboard(request: HttpRequest, pk: int) -> HttpResponse:
+    return _dashboard(request, "schools", pk)
+
+
+@login_required
+def roadmap_dashboard(request: HttpRequest, pk: int) -> HttpResponse:
+    return _dashboard(request, "roadmaps", pk)
+
+
+@login_required
+def dashboard_export(request: HttpRequest, scope: str, pk: int) -> HttpResponse:
+    """The dashboard as an XLSX workbook, one sheet per breakdown, with the page's filters."""
+    found = _scope(request.user, scope, pk)
+    filters = _form(request, found).filters()
+    found = _narrowed(found, request.user, filters.mine)
+    content = dashboard_xlsx(found, filters=filters)
+    return FileResponse(
+        io.BytesIO(content), as_attachment=True, filename=export_filename(found, filters), content_type=XLSX
+    )
