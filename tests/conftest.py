@@ -14,7 +14,7 @@ def django_db_setup(django_db_setup, django_db_blocker):
     # The five seed roadmaps and demo users, loaded once; each test runs in a
     # transaction that is rolled back, so tests see the seed data unchanged.
     with django_db_blocker.unblock():
-        call_command("seed_demo", stdout=io.StringIO())
+        call_command("seed_demo", without_monitoring=True, stdout=io.StringIO())
 
 
 def _user(username: str):

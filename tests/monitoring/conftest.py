@@ -179,7 +179,7 @@ def celery_worker(django_db_setup, django_db_blocker, smtp_sink, tmp_path_factor
     # Transactional tests empty the database when they end: put the seed data back
     # for whatever runs after this module.
     with django_db_blocker.unblock():
-        call_command("seed_demo", stdout=io.StringIO())
+        call_command("seed_demo", without_monitoring=True, stdout=io.StringIO())
 
 
 @pytest.fixture

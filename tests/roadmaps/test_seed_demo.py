@@ -304,6 +304,6 @@ def _snapshot() -> dict[str, object]:
 def test_running_seed_demo_twice_changes_nothing():
     before = _snapshot()
     out = io.StringIO()
-    call_command("seed_demo", stdout=out)
+    call_command("seed_demo", without_monitoring=True, stdout=out)
     assert _snapshot() == before
     assert "Новых пользователей: 0" in out.getvalue()

@@ -15,6 +15,13 @@ from roadmaps.seed import (
 class Command(BaseCommand):
     help = "Загрузить пять дорожных карт из fixtures/seeds и демо-пользователей (повторный запуск ничего не меняет)."
 
+    def add_arguments(self, parser) -> None:
+        parser.add_argument(
+            "--without-monitoring",
+            action="store_true",
+            help="Без демо-данных мониторинга (отметок, результатов, сведений о школах); для тестов.",
+        )
+
     def handle(self, *args, **options) -> None:
         for roadmap, created in load_seed_roadmaps():
             state = "загружена" if created else "уже есть"
@@ -24,7 +31,31 @@ class Command(BaseCommand):
         roadmap, created = load_demo_school_roadmap(timezone.localdate())
         state = "загружена" if created else "уже есть"
         self.stdout.write(f"{state}: {roadmap.title[:70]}… (демо, текущий учебный год)")
+        if not options["without_monitoring"]:
+            self._load_monitoring_demo()
         self.stdout.write(f"Новых пользователей: {len(created_users)}")
         self.stdout.write(f"Демо-пользователи (пароль {DEMO_PASSWORD}):")
         for demo in DEMO_USERS:
             self.stdout.write(f"  {demo.username:<12} {demo.description}")
+
+    def _load_monitoring_demo(self) -> None:
+        """Monitoring demo data: marks on the Таганрог roadmap, school profiles and risk levels,
+        exam results, indicator values, and the Таганрог roadmap's public page."""
+        from monitoring.dashboards.demo import load_demo_dashboards
+        from monitoring.indicators import load_demo_indicators
+        from monitoring.profile import load_demo_profiles
+        from monitoring.publishing import load_demo_public_pages
+        from monitoring.results import load_demo_results
+
+        marks = load_demo_dashboards()
+        profiles = load_demo_profiles()
+        results = load_demo_results()
+        indicators = load_demo_indicators()
+        page = load_demo_public_pages()
+        self.stdout.write(
+            f"Мониторинг: новых отметок {marks}, сведений о школах {profiles['profiles']}, "
+            f"уровней рисков {profiles['risks']}, мероприятий с факторами риска {profiles['tags']}, "
+            f"результатов {results}, значений показателей {indicators}"
+        )
+        if page is not None:
+            self.stdout.write(f"Публичная страница: /public/{page.token}/")
