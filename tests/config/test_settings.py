@@ -45,3 +45,16 @@ def test_production_refuses_to_start_without_a_secret_key():
 def test_the_interface_speaks_russian_in_moscow_time():
     assert settings.LANGUAGE_CODE == "ru"
     assert settings.TIME_ZONE == "Europe/Moscow"
+
+
+def test_postgresql_sessions_run_without_jit():
+    """The dashboards' aggregates are slower with PostgreSQL's JIT (see bench/dashboards.py)."""
+    show_jit = "from django.db import connection; c = connection.cursor(); c.execute('SHOW jit'); print(c.fetchone()[0])"
+    result = manage(
+        "shell",
+        "-c",
+        show_jit,
+        DATABASE_URL="postgres://postgres@127.0.0.1:5432/postgres",
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip().splitlines()[-1] == "off"
