@@ -2,8 +2,24 @@ from __future__ import annotations
 
 from django.contrib import admin, messages
 from django.utils.html import format_html
+from import_export.admin import ExportMixin
+from import_export.formats.base_formats import CSV, XLSX
 
-from monitoring.models import Notification, NotificationSettings, Reminder, ReminderPolicy
+from monitoring.models import (
+    ActivityRiskFactor,
+    CalendarFeed,
+    ExamResult,
+    IndicatorValue,
+    Notification,
+    NotificationSettings,
+    OlympiadResult,
+    PublicPage,
+    Reminder,
+    ReminderPolicy,
+    RiskFactor,
+    SchoolProfile,
+    SchoolRisk,
+)
 from monitoring.services import reminders_retry_failed
 
 
@@ -74,3 +90,93 @@ class NotificationSettingsAdmin(admin.ModelAdmin):
     list_filter = ["weekly_digest"]
     search_fields = ["user__username", "user__last_name"]
     raw_id_fields = ["user"]
+
+
+# Monitoring data. Results are imported on the municipality's results page (with a
+# preview and school matching); the admin exports them.
+
+
+@admin.register(IndicatorValue)
+class IndicatorValueAdmin(admin.ModelAdmin):
+    list_display = ["indicator", "school", "as_of", "value", "text", "entered_by"]
+    list_filter = [("as_of", admin.DateFieldListFilter)]
+    search_fields = ["indicator__name", "indicator__roadmap__title", "school__name"]
+    list_select_related = ["indicator", "school", "entered_by"]
+    raw_id_fields = ["indicator", "school", "entered_by"]
+
+
+@admin.register(ExamResult)
+class ExamResultAdmin(ExportMixin, admin.ModelAdmin):
+    formats = [CSV, XLSX]
+    list_display = ["school", "year", "exam", "subject", "grade", "participants", "average_score"]
+    list_filter = ["exam", "year", "grade"]
+    search_fields = ["school__name", "school__municipality__name", "subject"]
+    list_select_related = ["school"]
+    raw_id_fields = ["school", "entered_by"]
+
+
+@admin.register(OlympiadResult)
+class OlympiadResultAdmin(ExportMixin, admin.ModelAdmin):
+    formats = [CSV, XLSX]
+    list_display = ["school", "academic_year", "level", "participants", "winners", "prize_winners"]
+    list_filter = ["level", "academic_year"]
+    search_fields = ["school__name", "school__municipality__name"]
+    list_select_related = ["school"]
+    raw_id_fields = ["school", "entered_by"]
+
+
+@admin.register(SchoolProfile)
+class SchoolProfileAdmin(admin.ModelAdmin):
+    list_display = ["school", "academic_year", "teachers_total", "teacher_vacancies", "pupils_total"]
+    list_filter = ["academic_year", "premises_condition"]
+    search_fields = ["school__name", "school__municipality__name"]
+    list_select_related = ["school"]
+    raw_id_fields = ["school", "updated_by"]
+
+
+@admin.register(RiskFactor)
+class RiskFactorAdmin(admin.ModelAdmin):
+    list_display = ["code", "name", "order"]
+    search_fields = ["code", "name", "description"]
+
+
+@admin.register(SchoolRisk)
+class SchoolRiskAdmin(admin.ModelAdmin):
+    list_display = ["school", "factor", "academic_year", "level"]
+    list_filter = ["level", "academic_year", "factor"]
+    search_fields = ["school__name", "school__municipality__name", "factor__name"]
+    list_select_related = ["school", "factor"]
+    raw_id_fields = ["school", "assessed_by"]
+
+
+@admin.register(ActivityRiskFactor)
+class ActivityRiskFactorAdmin(admin.ModelAdmin):
+    list_display = ["activity", "factor"]
+    list_filter = ["factor"]
+    search_fields = ["activity__content", "activity__roadmap__title"]
+    list_select_related = ["activity", "factor"]
+    raw_id_fields = ["activity"]
+
+
+@admin.register(PublicPage)
+class PublicPageAdmin(admin.ModelAdmin):
+    list_display = ["roadmap", "is_enabled", "enabled_by", "enabled_at"]
+    list_filter = ["is_enabled"]
+    search_fields = ["roadmap__title", "roadmap__owner__name"]
+    list_select_related = ["roadmap", "enabled_by"]
+    readonly_fields = ["token", "enabled_by", "enabled_at"]
+
+
+@admin.register(CalendarFeed)
+class CalendarFeedAdmin(admin.ModelAdmin):
+    """Feeds are created and revoked by their users; the admin only sees who has one."""
+
+    list_display = ["user", "created_at", "revoked_at", "last_used_at"]
+    list_filter = [("revoked_at", admin.EmptyFieldListFilter)]
+    search_fields = ["user__username", "user__last_name"]
+    list_select_related = ["user"]
+    exclude = ["token"]
+    readonly_fields = ["user", "created_at", "revoked_at", "last_used_at"]
+
+    def has_add_permission(self, request) -> bool:
+        return False
