@@ -13,7 +13,7 @@ from datetime import datetime, timedelta
 
 from icalendar import Calendar, Event
 
-from monitoring.publishing import CalendarEvent
+from monitoring.publishing.calendar import CalendarEvent
 
 SHORT_CONTENT = 80
 

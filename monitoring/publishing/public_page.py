@@ -1,0 +1,250 @@
+"""The public progress page of a roadmap.
+
+It shows counts, never people: no executor labels (they name people), no comments, marks
+or evidence, and names written into the activity text are masked. The unit counted is the
+(deadline window, executor) pair of the dashboards.
+"""
+
+from __future__ import annotations
+
+import re
+import zoneinfo
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import date
+
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import Count, Q
+from django.shortcuts import get_object_or_404
+from django.utils import timezone
+
+from monitoring.dashboards.queries import pairs, state_counts
+from monitoring.models import PublicPage
+from roadmaps.models import Activity, Roadmap, Section
+from schools.models import Person
+
+# The five states of a pair, in the order the page and its bars show them.
+STATES = [
+    ("on_time", "выполнено в срок", "success"),
+    ("late", "выполнено с опозданием", "late"),
+    ("overdue", "просрочено", "danger"),
+    ("in_progress", "в работе", "info"),
+    ("upcoming", "срок не наступил", "secondary"),
+]
+
+# «Карлина О.А.», «Земляненко  Н.В.», «Иванова-Петрова А.Б.»
+_SURNAME_FIRST = r"\b[А-ЯЁ][а-яё]+(?:-[А-ЯЁ][а-яё]+)?\s+[А-ЯЁ]\.\s*[А-ЯЁ]\."
+# «В.А. Козлова», but not a school «им. А.Г. Ломакина»: a name in an organisation's name stays.
+_INITIALS_FIRST = r"(?<!им\.\s)(?<!имени\s)\b[А-ЯЁ]\.\s*[А-ЯЁ]\.\s*[А-ЯЁ][а-яё]+(?:-[А-ЯЁ][а-яё]+)?"
+NAME_PATTERN = re.compile(f"{_SURNAME_FIRST}|{_INITIALS_FIRST}")
+NAME_MASK = "[имя скрыто]"
+
+
+def mask_names(text: str, known: Sequence[str] = ()) -> str:
+    """The text with people's names replaced: the forms the documents use, and ``known`` names."""
+    for name in known:
+        text = text.replace(name, NAME_MASK)
+    return NAME_PATTERN.sub(NAME_MASK, text)
+
+
+def municipality_today(tz: str | None) -> date:
+    return timezone.localtime(timezone=zoneinfo.ZoneInfo(tz or settings.TIME_ZONE)).date()
+
+
+# Public page: publish and unpublish
+
+
+def public_page_publish(*, roadmap: Roadmap, by) -> PublicPage:
+    """Switch the public page on; the address stays the same across off and on, so that
+    pages of school sites that embed it keep working."""
+    if roadmap.status != Roadmap.Status.APPROVED:
+        raise ValidationError("Опубликовать можно только утверждённую дорожную карту: сначала утвердите её.")
+    with transaction.atomic():
+        page, _ = PublicPage.objects.select_for_update().get_or_create(roadmap=roadmap)
+        if not page.is_enabled:
+            page.is_enabled = True
+            page.enabled_by = by
+            page.enabled_at = timezone.now()
+            page.save(update_fields=["is_enabled", "enabled_by", "enabled_at"])
+    return page
+
+
+def public_page_unpublish(*, roadmap: Roadmap) -> bool:
+    """Switch the public page off at once; return whether it was on."""
+    return bool(PublicPage.objects.filter(roadmap=roadmap, is_enabled=True).update(is_enabled=False))
+
+
+def load_demo_public_pages() -> PublicPage | None:
+    """Publish the Таганрог roadmap (seed 002) if it is approved; running it twice changes nothing."""
+    roadmap = Roadmap.objects.filter(source_key="002_taganrog", status=Roadmap.Status.APPROVED).first()
+    if roadmap is None:
+        return None
+    page = PublicPage.objects.filter(roadmap=roadmap).first()
+    if page is not None and page.is_enabled:
+        return page
+    staff = get_user_model().objects.filter(username="uo").first()
+    return public_page_publish(roadmap=roadmap, by=staff)
+
+
+def get_public_page(token: str) -> PublicPage:
+    """A published page by its token; a page switched off, unknown or of a draft answers 404."""
+    return get_object_or_404(
+        PublicPage.objects.select_related("roadmap__owner__municipality").exclude(
+            roadmap__status=Roadmap.Status.DRAFT
+        ),
+        token=token,
+        is_enabled=True,
+    )
+
+
+# Public page: the figures
+
+
+@dataclass
+class Counts:
+    total: int = 0
+    on_time: int = 0
+    late: int = 0
+    overdue: int = 0
+    in_progress: int = 0
+    upcoming: int = 0
+    executors: int = 0
+
+    @property
+    def done(self) -> int:
+        return self.on_time + self.late
+
+    @property
+    def percent(self) -> int | None:
+        """Share of pairs done (on time or late), or None when nothing is to be done."""
+        return round(100 * self.done / self.total) if self.total else None
+
+    def add(self, other: Counts) -> None:
+        for key, _, _ in STATES:
+            setattr(self, key, getattr(self, key) + getattr(other, key))
+        self.total += other.total
+
+    @property
+    def by_state(self) -> list[tuple[str, str, str, int]]:
+        return [(key, label, css, getattr(self, key)) for key, label, css in STATES]
+
+    @property
+    def segments(self) -> list[tuple[str, str, str, int, float]]:
+        """(key, label, colour, count, width in %) of each state that has pairs, for a stacked bar."""
+        return [
+            (key, label, css, getattr(self, key), 100 * getattr(self, key) / self.total)
+            for key, label, css in STATES
+            if getattr(self, key)
+        ]
+
+
+@dataclass
+class PublicActivity:
+    pk: int
+    number: str
+    content: str
+    deadline_text: str
+    is_child: bool
+    counts: Counts
+
+
+@dataclass
+class PublicSection:
+    number: str
+    title: str
+    kind: str
+    counts: Counts = field(default_factory=Counts)
+    activities: list[PublicActivity] = field(default_factory=list)
+
+
+@dataclass
+class PublicProgress:
+    roadmap: Roadmap
+    today: date
+    title: str
+    approval_text: str
+    goal: str
+    tasks: list[str]
+    total: Counts
+    # Rows outside any section first (a nameless section), then the sections in order.
+    sections: list[PublicSection]
+
+
+def pair_counts(roadmap: Roadmap, today: date) -> dict[int, Counts]:
+    """Per activity, how many (window, executor) pairs are in each state as of ``today``: one query.
+
+    The states are the dashboards' own (``monitoring.dashboards.queries.pairs``), so the public
+    page and the dashboard of the same roadmap show the same figures.
+    """
+    rows = (
+        pairs(Q(activity__roadmap=roadmap), on=today)
+        .values("activity")
+        .annotate(**state_counts(), executors=Count("pk", distinct=True))
+    )
+    return {
+        row["activity"]: Counts(
+            total=row["total"],
+            on_time=row["on_time"],
+            late=row["late"],
+            overdue=row["overdue"],
+            in_progress=row["in_progress"],
+            upcoming=row["not_due"],
+            executors=row["executors"],
+        )
+        for row in rows
+    }
+
+
+def public_progress(page: PublicPage) -> PublicProgress:
+    """Everything the public page shows, in four queries whatever the roadmap's size."""
+    roadmap = page.roadmap
+    today = municipality_today(roadmap.owner.municipality.timezone if roadmap.owner.municipality else None)
+    known = sorted(
+        set(
+            Person.objects.filter(executor_roles__activity__roadmap=roadmap).values_list(
+                "full_name", flat=True
+            )
+        ),
+        key=len,
+        reverse=True,
+    )
+    counts = pair_counts(roadmap, today)
+    loose = PublicSection(number="", title="", kind="")
+    sections = {
+        s.pk: PublicSection(number=s.number, title=mask_names(s.title, known), kind=s.kind)
+        for s in Section.objects.filter(roadmap=roadmap).order_by("order")
+    }
+    activities = (
+        Activity.objects.filter(roadmap=roadmap)
+        .order_by("order")
+        .values_list("pk", "section_id", "parent_id", "number", "content", "deadline_text")
+    )
+    total = Counts()
+    for pk, section_id, parent_id, number, content, deadline_text in activities:
+        row_counts = counts.get(pk, Counts())
+        section = sections.get(section_id, loose)
+        section.activities.append(
+            PublicActivity(
+                pk=pk,
+                number=number,
+                content=mask_names(content, known),
+                deadline_text=mask_names(deadline_text, known),
+                is_child=parent_id is not None,
+                counts=row_counts,
+            )
+        )
+        section.counts.add(row_counts)
+        total.add(row_counts)
+    return PublicProgress(
+        roadmap=roadmap,
+        today=today,
+        title=mask_names(roadmap.title, known),
+        approval_text=mask_names(roadmap.approval_text, known),
+        goal=mask_names(roadmap.goal, known),
+        tasks=[mask_names(task, known) for task in roadmap.task_list],
+        total=total,
+        sections=[s for s in [loose, *sections.values()] if s.activities or s.title],
+    )
