@@ -7,6 +7,7 @@ import io
 import pytest
 from django.contrib.auth import get_user_model
 from django.core.management import call_command
+from django.db import connection
 
 
 @pytest.fixture(scope="session")
@@ -15,6 +16,24 @@ def django_db_setup(django_db_setup, django_db_blocker):
     # transaction that is rolled back, so tests see the seed data unchanged.
     with django_db_blocker.unblock():
         call_command("seed_demo", without_monitoring=True, stdout=io.StringIO())
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _no_session_left_on_the_test_database(django_db_setup, django_db_blocker):
+    """End what still holds the PostgreSQL test database when the run ends, so it can be dropped.
+
+    A live-server request thread of the browser tests can keep its connection after its last
+    request (seen: idle since an e2e test's mark, until the end of the run), and pytest then
+    warns that ``test_test`` "is being accessed by other users" and leaves it behind.
+    """
+    yield
+    if connection.vendor != "postgresql":
+        return
+    with django_db_blocker.unblock(), connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT pg_terminate_backend(pid) FROM pg_stat_activity"
+            " WHERE datname = current_database() AND pid <> pg_backend_pid()"
+        )
 
 
 def _user(username: str):
