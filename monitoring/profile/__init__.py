@@ -39,7 +39,14 @@ from monitoring.profile.queries import (
     school_risk_levels,
     school_roadmaps,
 )
-from monitoring.profile.services import activity_risks_save, school_profile_save, school_risks_save
+from monitoring.profile.services import (
+    StaleSave,
+    activity_risks_save,
+    profile_version,
+    risks_version,
+    school_profile_save,
+    school_risks_save,
+)
 
 __all__ = [
     "ACTION_LEVELS",
@@ -68,6 +75,9 @@ __all__ = [
     "risk_factor_counts",
     "risk_factors_load",
     "school_profile_save",
+    "StaleSave",
+    "profile_version",
+    "risks_version",
     "school_risk_levels",
     "school_risks_save",
     "school_roadmaps",

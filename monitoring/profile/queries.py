@@ -24,7 +24,9 @@ def school_risk_levels(school: Organisation, academic_year: int) -> list[RiskFac
                 "school_levels",
                 condition=Q(school_levels__school=school, school_levels__academic_year=academic_year),
             )
-        ).annotate(level=F("assessed__level"), note=F("assessed__note"))
+        ).annotate(
+            level=F("assessed__level"), note=F("assessed__note"), assessed_at=F("assessed__assessed_at")
+        )
     )
     labels = dict(SchoolRisk.Level.choices)
     for factor in factors:

@@ -14,12 +14,15 @@ from monitoring.permissions import can_edit_school_data, get_school_data_for_use
 from monitoring.profile import (
     CATEGORIES,
     FIRST_YEAR,
+    StaleSave,
     activity_risks_for,
     activity_risks_save,
     current_academic_year,
     profile_sections,
+    profile_version,
     risk_coverage,
     risk_factor_counts,
+    risks_version,
     school_profile_save,
     school_risk_levels,
     school_risks_save,
@@ -75,17 +78,28 @@ def school_profile_edit(request: HttpRequest, pk: int) -> HttpResponse:
     school = get_school_data_for_user(request.user, pk, write=True)
     year = _academic_year(request)
     profile = SchoolProfile.objects.filter(school=school, academic_year=year).first()
-    copied_from = None
+    copied_from, stale, seen = None, None, profile_version(profile)
     if request.method == "POST":
         form = SchoolProfileForm(
             request.POST, instance=profile or SchoolProfile(school=school, academic_year=year)
         )
         if form.is_valid():
-            school_profile_save(school=school, academic_year=year, data=form.cleaned_data, by=request.user)
-            messages.success(
-                request, f"Сведения о школе за {academic_year_label(year)} учебный год сохранены."
-            )
-            return redirect(_with_year("monitoring:school_profile", school.pk, year))
+            try:
+                school_profile_save(
+                    school=school,
+                    academic_year=year,
+                    data=form.cleaned_data,
+                    by=request.user,
+                    seen=request.POST.get("seen"),
+                )
+            except StaleSave as error:
+                # Nothing saved; the form keeps what this user typed, and saving again replaces.
+                stale, seen = error, error.version
+            else:
+                messages.success(
+                    request, f"Сведения о школе за {academic_year_label(year)} учебный год сохранены."
+                )
+                return redirect(_with_year("monitoring:school_profile", school.pk, year))
     elif profile is None:
         # A new year starts from last year's figures: most of them change little.
         copied_from = SchoolProfile.objects.filter(school=school, academic_year=year - 1).first()
@@ -99,10 +113,11 @@ def school_profile_edit(request: HttpRequest, pk: int) -> HttpResponse:
         "form": form,
         "groups": [(title, [form[name] for name in names]) for title, names, _ in CATEGORIES],
         "copied_from": copied_from,
+        "stale": stale,
+        "seen": seen,
     }
-    return render(
-        request, "monitoring/profile/school_profile_form.html", context, status=400 if form.errors else 200
-    )
+    status = 409 if stale else 400 if form.errors else 200
+    return render(request, "monitoring/profile/school_profile_form.html", context, status=status)
 
 
 @login_required
@@ -112,11 +127,19 @@ def school_risks(request: HttpRequest, pk: int) -> HttpResponse:
     factors = school_risk_levels(school, year)
     can_edit = can_edit_school_data(request.user, school)
     form = SchoolRisksForm(request.POST or None, factors=factors) if can_edit else None
-    if request.method == "POST":
-        if form.is_valid():
+    stale, seen = None, risks_version(factors)
+    if request.method == "POST" and form.is_valid():
+        try:
             changed = school_risks_save(
-                school=school, academic_year=year, levels=form.levels(), by=request.user
+                school=school,
+                academic_year=year,
+                levels=form.levels(),
+                by=request.user,
+                seen=request.POST.get("seen"),
             )
+        except StaleSave as error:
+            stale, seen = error, error.version
+        else:
             messages.success(
                 request, f"Уровни рисков за {academic_year_label(year)} сохранены (изменено: {changed})."
             )
@@ -131,8 +154,10 @@ def school_risks(request: HttpRequest, pk: int) -> HttpResponse:
         "factors": factors,
         "form": form,
         "risk_coverage": risk_coverage(school, year, user=request.user),
+        "stale": stale,
+        "seen": seen,
     }
-    status = 400 if form is not None and form.errors else 200
+    status = 409 if stale else 400 if form is not None and form.errors else 200
     return render(request, "monitoring/profile/school_risks.html", context, status=status)
 
 
