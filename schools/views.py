@@ -1,13 +1,13 @@
 from __future__ import annotations
 
 from django.contrib.auth.decorators import login_required
-from django.db.models import Exists, OuterRef, Q
+from django.db.models import Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
 
 from monitoring.profile import current_academic_year, risk_coverage
-from roadmaps.models import Executor, Roadmap, RoadmapSchool
+from roadmaps.models import Roadmap
 from roadmaps.permissions import get_school_for_user, visible_schools
 from roadmaps.progress import school_progress
 from schools.models import CoordinatorAssignment, MentorPair, academic_year_label
@@ -25,11 +25,7 @@ def school_detail(request: HttpRequest, pk: int) -> HttpResponse:
     visible = visible_schools(request.user).values("pk")
     roadmaps = (
         Roadmap.objects.visible_to(request.user)
-        .filter(
-            Q(owner=school)
-            | Exists(RoadmapSchool.objects.filter(roadmap=OuterRef("pk"), school=school))
-            | Exists(Executor.objects.filter(activity__roadmap=OuterRef("pk"), organisation=school))
-        )
+        .of_schools([school.pk])
         .select_related("owner")
         .order_by("-period_start")
     )

@@ -10,7 +10,7 @@ from django.db.models import Count, Exists, F, FilteredRelation, OuterRef, Q, Qu
 
 from monitoring.models import ActivityRiskFactor, RiskFactor, SchoolRisk
 from monitoring.profile.catalogue import ACTION_LEVELS, LEVEL_CSS, academic_year_bounds
-from roadmaps.models import Activity, Executor, Roadmap, RoadmapSchool
+from roadmaps.models import Activity, Executor, Roadmap
 from roadmaps.permissions import can_edit_roadmap, visible_schools
 from schools.models import Organisation, academic_year_label
 
@@ -66,11 +66,7 @@ def risk_factor_counts(user, academic_year: int) -> list[RiskFactor]:
 def school_roadmaps(school: Organisation, academic_year: int) -> QuerySet[Roadmap]:
     """Roadmaps running in the academic year that the school owns, takes part in or executes."""
     start, end = academic_year_bounds(academic_year)
-    return Roadmap.objects.filter(period_start__lte=end, period_end__gte=start).filter(
-        Q(owner=school)
-        | Exists(RoadmapSchool.objects.filter(roadmap=OuterRef("pk"), school=school))
-        | Exists(Executor.objects.filter(activity__roadmap=OuterRef("pk"), organisation=school))
-    )
+    return Roadmap.objects.filter(period_start__lte=end, period_end__gte=start).of_schools([school.pk])
 
 
 @dataclass

@@ -9,7 +9,8 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db import transaction
-from django.db.models import Count, Exists, OuterRef, Prefetch, Q
+from django.db.models import Case, Count, Exists, OuterRef, Prefetch, Q, Subquery, When
+from django.db.models.functions import Coalesce, ExtractYear
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -85,11 +86,22 @@ class RoadmapFilterForm(forms.Form):
     school = forms.ModelChoiceField(
         label="Школа", required=False, queryset=Organisation.objects.none(), empty_label="Все школы"
     )
+    school_name = forms.CharField(label="Школа", required=False, max_length=200)
+
+    # Above this many schools (a region, the whole country) a list would be thousands of
+    # options long: the school is found by its name instead.
+    SCHOOL_LIST_LIMIT = 300
 
     def __init__(self, *args, years: list[int], schools, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         self.fields["year"].choices = [("", "Все годы"), *((y, f"{y}/{y + 1}") for y in years)]
         self.fields["school"].queryset = schools
+        self.schools_by_name = schools[: self.SCHOOL_LIST_LIMIT + 1].count() > self.SCHOOL_LIST_LIMIT
+        if self.schools_by_name:
+            self.fields["school"].widget = forms.HiddenInput()
+            self.fields["school_name"].widget.attrs["placeholder"] = "название или номер"
+        else:
+            del self.fields["school_name"]
         for f in self.fields.values():
             f.widget.attrs["class"] = (
                 "form-select form-select-sm"
@@ -101,14 +113,25 @@ class RoadmapFilterForm(forms.Form):
 @login_required
 def roadmap_list(request: HttpRequest) -> HttpResponse:
     visible = Roadmap.objects.visible_to(request.user)
-    years = sorted(
-        {d.year if d.month >= 9 else d.year - 1 for d in visible.values_list("period_start", flat=True)},
-        reverse=True,
+    # The academic years the visible roadmaps start in, distinct in SQL (a year starts in September).
+    start = ExtractYear("period_start")
+    years = list(
+        visible.annotate(academic=Case(When(period_start__month__gte=9, then=start), default=start - 1))
+        .order_by("-academic")
+        .values_list("academic", flat=True)
+        .distinct()
     )
-    form = RoadmapFilterForm(request.GET or None, years=years, schools=visible_schools(request.user))
-    roadmaps = visible.select_related("owner__municipality").annotate(
-        rows=Count("activities", filter=Q(activities__parent__isnull=True))
+    schools = visible_schools(request.user)
+    form = RoadmapFilterForm(request.GET or None, years=years, schools=schools)
+    # Counted for the rows of the page only, not for every roadmap before paging.
+    top_rows = (
+        Activity.objects.filter(roadmap=OuterRef("pk"), parent__isnull=True)
+        .order_by()
+        .values("roadmap")
+        .annotate(n=Count("pk"))
+        .values("n")
     )
+    roadmaps = visible.select_related("owner__municipality").annotate(rows=Coalesce(Subquery(top_rows), 0))
     if form.is_valid():
         data = form.cleaned_data
         if data["q"]:
@@ -128,13 +151,13 @@ def roadmap_list(request: HttpRequest) -> HttpResponse:
             roadmaps = roadmaps.filter(level=data["level"])
         if data["status"]:
             roadmaps = roadmaps.filter(status=data["status"])
+        named = None
         if data["school"]:
-            school = data["school"]
-            roadmaps = roadmaps.filter(
-                Q(owner=school)
-                | Exists(RoadmapSchool.objects.filter(roadmap=OuterRef("pk"), school=school))
-                | Exists(Executor.objects.filter(activity__roadmap=OuterRef("pk"), organisation=school))
-            )
+            named = [data["school"].pk]
+        elif data.get("school_name"):
+            named = schools.filter(name__icontains=data["school_name"]).values("pk")[:50]
+        if named is not None:
+            roadmaps = roadmaps.of_schools(named)
     page = Paginator(roadmaps.order_by("-period_start", "title"), 25).get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)
