@@ -5,8 +5,9 @@
 Against whatever database DATABASE_URL names (fill it first, e.g. with
 ``manage.py generate_demo_data --municipalities 20 --schools-per-municipality 16
 --activities-per-roadmap 40``), it picks the largest region, municipality, school and roadmap
-(by activities) and, as a superuser, requests each dashboard page and its XLSX export. One
-JSON line per request: the median wall time of the whole request (queries, Python, template),
+(by activities) and, as a superuser, requests each dashboard page, its XLSX export and, as htmx
+asks it when the user turns a page, page 2 of its table «by school» alone (``schools_page_2``;
+a school's dashboard has no such table). One JSON line per dashboard, for each request: the median wall time of the whole request (queries, Python, template),
 the time spent in SQL, the number of queries and the number of (window, executor) pairs.
 Then one line with the EXPLAIN ANALYZE time of the heaviest single query of the region page.
 """
@@ -28,7 +29,10 @@ import django  # noqa: E402
 
 django.setup()
 
+from django.conf import settings  # noqa: E402
 from django.contrib.auth import get_user_model  # noqa: E402
+from django.contrib.auth.models import update_last_login  # noqa: E402
+from django.contrib.auth.signals import user_logged_in  # noqa: E402
 from django.db import connection  # noqa: E402
 from django.db.models import Count  # noqa: E402
 from django.test import Client  # noqa: E402
@@ -70,12 +74,12 @@ def largest() -> dict[str, object]:
     }
 
 
-def measure(client: Client, url: str, runs: int) -> dict[str, object]:
+def measure(client: Client, url: str, runs: int, headers: dict | None = None) -> dict[str, object]:
     walls, sqls, counts = [], [], []
     for _ in range(runs):
         with CaptureQueriesContext(connection) as captured:
             started = time.perf_counter()
-            response = client.get(url)
+            response = client.get(url, headers=headers or {})
             body = b"".join(response.streaming_content) if response.streaming else response.content
             walls.append(time.perf_counter() - started)
         if response.status_code != 200:
@@ -97,6 +101,9 @@ def main() -> None:
     admin = get_user_model().objects.filter(is_superuser=True, is_active=True).first()
     if admin is None:
         sys.exit("No superuser in this database: run manage.py seed_demo first.")
+    # The benchmark only reads: the session in a signed cookie, and no «last login» saved.
+    settings.SESSION_ENGINE = "django.contrib.sessions.backends.signed_cookies"
+    user_logged_in.disconnect(update_last_login, dispatch_uid="update_last_login")
     client = Client()
     client.force_login(admin)
     today = timezone.localdate()
@@ -122,11 +129,11 @@ def main() -> None:
         pairs = queries.totals(queries.pairs(scope.condition(), on=today))["total"]
         page = measure(client, reverse(f"monitoring:{name}", args=[scope.obj.pk]), args.runs)
         export = measure(client, reverse("monitoring:dashboard_export", args=[slug, scope.obj.pk]), args.runs)
-        print(
-            json.dumps(
-                {"dashboard": slug, "pk": scope.obj.pk, "pairs": pairs, "page": page, "export": export}
-            )
-        )
+        line = {"dashboard": slug, "pk": scope.obj.pk, "pairs": pairs, "page": page, "export": export}
+        if slug != "schools":
+            table_url = reverse(f"monitoring:{name}", args=[scope.obj.pk]) + "?table=schools&s_page=2"
+            line["schools_page_2"] = measure(client, table_url, args.runs, headers={"HX-Request": "true"})
+        print(json.dumps(line))
     if connection.vendor == "postgresql":
         # The heaviest query of the region page, as the planner runs it.
         sql, params = queries.by_school(

@@ -2,7 +2,8 @@
 data of its charts (read by ``static/js/dashboards.js`` from a ``json_script`` block).
 
 The number of queries is fixed: one per figure, one per page of a table (the rows and their
-total together), whatever the number of pairs.
+total together), whatever the number of pairs. ``dashboard_table`` is one table alone, for htmx
+turning its page: that page's query (with the heatmap for «by school» and «by section»).
 """
 
 from __future__ import annotations
@@ -83,37 +84,91 @@ def months(due_rows, done_rows, *, on: date) -> list[Month]:
     return result
 
 
-class LinkedPage(Page):
-    """A page that knows its query parameter, to link to its neighbours keeping the other filters."""
+@dataclass(frozen=True)
+class Table:
+    """A paginated table of the dashboard: its page parameter, the id of the section it fills (a
+    page of it fetched by htmx replaces that section's content) and its name in the pager."""
 
     param: str
+    anchor: str
+    label: str
+
+
+# «schools» and «sections» also bring the heatmap, whose rows and columns are their current pages.
+TABLES = {
+    "municipalities": Table("m_page", "by-municipality", "муниципалитеты"),
+    "schools": Table("s_page", "by-school", "школы"),
+    "sections": Table("sec_page", "by-section", "разделы"),
+    "roadmaps": Table("r_page", "by-roadmap", "дорожные карты"),
+    "executors": Table("e_page", "by-executor", "исполнители"),
+    "mentors": Table("mp_page", "mentors", "пары наставничества"),
+    "overdue": Table("o_page", "overdue", "просроченные"),
+}
+
+
+def has_table(scope: Scope, name: str) -> bool:
+    """Whether the dashboard of this scope shows the table: a region lists municipalities, not
+    roadmaps (mostly its schools' own; the export has them all); a school lists no schools."""
+    if name == "municipalities":
+        return scope.kind == "region"
+    if name == "schools":
+        return scope.kind != "school"
+    if name == "roadmaps":
+        return scope.kind in ("municipality", "school")
+    return name in TABLES
+
+
+@dataclass(frozen=True)
+class PageLink:
+    text: str
+    label: str  # for screen readers, where the text is a sign
+    number: int
+    url: str  # the whole dashboard at that page: the address bar, and the link without JavaScript
+    table_url: str  # the same with ``table=…``: what htmx fetches, only this table
+
+
+class LinkedPage(Page):
+    """A page that knows its table, to link to its neighbours keeping the other filters."""
+
+    table: str
     params: QueryDict
 
-    def url(self, number: int) -> str:
+    def url(self, number: int, *, table: bool = False) -> str:
         params = self.params.copy()
-        params[self.param] = str(number)
+        params.pop("table", None)
+        params[TABLES[self.table].param] = str(number)
+        if table:
+            params["table"] = self.table
         return f"?{params.urlencode()}"
 
-    def previous_url(self) -> str:
-        return self.url(self.previous_page_number())
+    def _link(self, text: str, label: str, number: int) -> PageLink:
+        return PageLink(text, label, number, self.url(number), self.url(number, table=True))
 
-    def next_url(self) -> str:
-        return self.url(self.next_page_number())
+    def links_before(self) -> list[PageLink]:
+        if not self.has_previous():
+            return []
+        return [self._link("«", "Первая", 1), self._link("‹ Назад", "", self.previous_page_number())]
 
-    def last_url(self) -> str:
-        return self.url(self.paginator.num_pages)
+    def links_after(self) -> list[PageLink]:
+        if not self.has_next():
+            return []
+        return [
+            self._link("Вперёд ›", "", self.next_page_number()),
+            self._link("»", "Последняя", self.paginator.num_pages),
+        ]
 
-    def first_url(self) -> str:
-        return self.url(1)
+    @property
+    def spec(self) -> Table:
+        return TABLES[self.table]
 
 
 class LinkedPaginator(Paginator):
     """Pages whose total number of rows comes with the rows (``COUNT(*) OVER ()``): a page of a
     breakdown costs one query over the pairs, not two."""
 
-    def __init__(self, rows, size: int, *, param: str, params: QueryDict) -> None:
+    def __init__(self, rows, size: int, *, table: str, params: QueryDict) -> None:
         super().__init__(rows, size)
-        self.param, self.params = param, params
+        self.table, self.params = table, params
 
     def get_page(self, number) -> LinkedPage:
         try:
@@ -134,12 +189,13 @@ class LinkedPaginator(Paginator):
 
     def _get_page(self, *args, **kwargs) -> LinkedPage:
         page = LinkedPage(*args, **kwargs)
-        page.param, page.params = self.param, self.params
+        page.table, page.params = self.table, self.params
         return page
 
 
-def paginate(rows, params: QueryDict, name: str, size: int = PAGE_SIZE) -> LinkedPage:
-    return LinkedPaginator(rows, size, param=name, params=params).get_page(params.get(name))
+def paginate(rows, params: QueryDict, table: str, size: int | None = None) -> LinkedPage:
+    paginator = LinkedPaginator(rows, size or PAGE_SIZE, table=table, params=params)
+    return paginator.get_page(params.get(TABLES[table].param))
 
 
 def heatmap(qs, *, schools: Page, sections: Page, scope: Scope) -> list[tuple[dict, list[Cell | None]]]:
@@ -163,8 +219,8 @@ def section_label(row: dict) -> str:
     return f"{row['number']}. {row['title']}" if row.get("number") else row["title"]
 
 
-def chart_data(figures: list[StateFigure], trend: list[Month], sections: list[dict]) -> dict:
-    """What the charts draw: plain lists, serialised into the page by ``json_script``."""
+def chart_data(figures: list[StateFigure], trend: list[Month]) -> dict:
+    """What the summary charts draw: plain lists, serialised into the page by ``json_script``."""
     return {
         "states": {
             "labels": [f.state.label for f in figures],
@@ -177,55 +233,112 @@ def chart_data(figures: list[StateFigure], trend: list[Month], sections: list[di
             "done": [m.done for m in trend],
             "share": [m.cumulative_percent for m in trend],
         },
-        "sections": {
-            "labels": [section_label(row)[:60] for row in sections],
-            "datasets": [
-                {"label": s.label, "color": s.color, "values": [row[s.key] for row in sections]}
-                for s in STATES
-            ],
-        },
+    }
+
+
+def section_chart(sections: list[dict]) -> dict:
+    """The bars of the sections of the current page (in the sections' own part of the page, so
+    that a page of that table brings its chart)."""
+    return {
+        "labels": [section_label(row)[:60] for row in sections],
+        "datasets": [
+            {"label": s.label, "color": s.color, "values": [row[s.key] for row in sections]} for s in STATES
+        ],
+    }
+
+
+def _visible(user, school_ids: set[int]) -> set[int]:
+    """Of these schools, those whose dashboard and page the user may open (to link them)."""
+    return set(visible_schools(user).filter(pk__in=school_ids).values_list("pk", flat=True))
+
+
+def _schools(qs, scope: Scope, filters: Filters, params: QueryDict) -> LinkedPage | None:
+    return (
+        paginate(queries.by_school(qs, filters.sort), params, "schools")
+        if has_table(scope, "schools")
+        else None
+    )
+
+
+def _sections(qs, scope: Scope, params: QueryDict) -> LinkedPage:
+    return paginate(queries.by_section(qs, scope), params, "sections", SECTION_PAGE_SIZE)
+
+
+def _mentors(scope: Scope, filters: Filters, params: QueryDict) -> tuple[LinkedPage, list]:
+    """A page of mentor pairs, each with its mentee's counts (or None: no deadlines)."""
+    on, year = filters.on, filters.year
+    page = paginate(queries.mentor_pairs(scope, on=on, year=year), params, "mentors")
+    mentees = queries.mentee_progress(scope, [p.mentee_id for p in page], on=on, year=year)
+    return page, [(pair, mentees.get(pair.mentee_id)) for pair in page]
+
+
+def _heatmap(qs, scope: Scope, schools: LinkedPage | None, sections: LinkedPage) -> dict:
+    """The heatmap and its column labels; the table «by section» and its chart."""
+    return {
+        "heatmap": heatmap(qs, schools=schools, sections=sections, scope=scope) if schools else [],
+        "sections": sections,
+        "section_labels": [section_label(row) for row in sections],
+        "section_chart": section_chart(list(sections)),
     }
 
 
 def dashboard_page(scope: Scope, *, filters: Filters, params: QueryDict, user) -> dict:
     """Everything the dashboard template shows, in a fixed number of queries."""
-    on, year = filters.on, filters.year
-    qs = queries.pairs(scope.condition(), on=on, year=year)
+    qs = queries.pairs(scope.condition(), on=filters.on, year=filters.year)
     due_rows = list(queries.trend_due(qs))
     figures = state_figures(total := queries.summed(due_rows))
     municipalities = (
-        paginate(queries.by_municipality(qs), params, "m_page") if scope.kind == "region" else None
+        paginate(queries.by_municipality(qs), params, "municipalities")
+        if has_table(scope, "municipalities")
+        else None
     )
-    schools = (
-        paginate(queries.by_school(qs, filters.sort), params, "s_page") if scope.kind != "school" else None
-    )
-    # A region's roadmaps are mostly its schools' own: its page lists municipalities instead (the
-    # export has them all).
-    by_roadmap = scope.kind in ("municipality", "school")
-    roadmaps = paginate(queries.by_roadmap(qs), params, "r_page") if by_roadmap else None
-    sections = paginate(queries.by_section(qs, scope), params, "sec_page", SECTION_PAGE_SIZE)
-    mentor_pairs = paginate(queries.mentor_pairs(scope, on=on, year=year), params, "mp_page")
-    mentees = queries.mentee_progress(scope, [p.mentee_id for p in mentor_pairs], on=on, year=year)
-    trend = months(due_rows, queries.trend_done(qs), on=on)
+    schools = _schools(qs, scope, filters, params)
+    roadmaps = paginate(queries.by_roadmap(qs), params, "roadmaps") if has_table(scope, "roadmaps") else None
+    sections = _sections(qs, scope, params)
+    mentors, mentor_pairs = _mentors(scope, filters, params)
+    trend = months(due_rows, queries.trend_done(qs), on=filters.on)
     school_ids = {row["organisation"] for row in schools or []}
-    school_ids |= {pk for p in mentor_pairs for pk in (p.mentor_id, p.mentee_id)}
+    school_ids |= {pk for p in mentors for pk in (p.mentor_id, p.mentee_id)}
     return {
         "scope": scope,
         "total": total,
         "figures": figures,
         "municipalities": municipalities,
         "schools": schools,
-        "heatmap": heatmap(qs, schools=schools, sections=sections, scope=scope) if schools else [],
-        "sections": sections,
-        "section_labels": [section_label(row) for row in sections],
+        **_heatmap(qs, scope, schools, sections),
         "roadmaps": roadmaps,
-        "executors": paginate(queries.by_executor(qs), params, "e_page"),
-        "mentor_pairs": [(pair, mentees.get(pair.mentee_id)) for pair in mentor_pairs],
-        "mentor_pairs_page": mentor_pairs,
+        "executors": paginate(queries.by_executor(qs), params, "executors"),
+        "mentor_pairs": mentor_pairs,
+        "mentor_pairs_page": mentors,
         "trend": trend,
-        "overdue": paginate(queries.overdue_windows(qs), params, "o_page"),
-        "visible_school_ids": set(
-            visible_schools(user).filter(pk__in=school_ids).values_list("pk", flat=True)
-        ),
-        "charts": chart_data(figures, trend, list(sections)),
+        "overdue": paginate(queries.overdue_windows(qs), params, "overdue"),
+        "visible_school_ids": _visible(user, school_ids),
+        "charts": chart_data(figures, trend),
     }
+
+
+def dashboard_table(scope: Scope, table: str, *, filters: Filters, params: QueryDict, user) -> dict:
+    """Only what one table of the dashboard shows (a page of it asked by htmx): its page's query
+    and, for «by school» and «by section», the other one's current page and the heatmap."""
+    qs = queries.pairs(scope.condition(), on=filters.on, year=filters.year)
+    context: dict = {"scope": scope}
+    if table in ("schools", "sections"):
+        context["schools"] = schools = _schools(qs, scope, filters, params)
+        context.update(_heatmap(qs, scope, schools, _sections(qs, scope, params)))
+        if table == "schools":
+            context["visible_school_ids"] = _visible(user, {row["organisation"] for row in schools})
+    elif table == "mentors":
+        mentors, context["mentor_pairs"] = _mentors(scope, filters, params)
+        context["mentor_pairs_page"] = mentors
+        context["visible_school_ids"] = _visible(
+            user, {pk for p in mentors for pk in (p.mentor_id, p.mentee_id)}
+        )
+    else:
+        rows = {
+            "municipalities": queries.by_municipality,
+            "roadmaps": queries.by_roadmap,
+            "executors": queries.by_executor,
+            "overdue": queries.overdue_windows,
+        }[table](qs)
+        context[table] = paginate(rows, params, table)
+    return context

@@ -8,17 +8,20 @@ from django.contrib.auth.decorators import login_required
 from django.db.models import Count
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
 from django.utils import timezone
+from django.utils.cache import patch_vary_headers
 
 from monitoring.dashboards.export import dashboard_xlsx, export_filename
 from monitoring.dashboards.forms import DashboardForm
-from monitoring.dashboards.page import dashboard_page
+from monitoring.dashboards.page import dashboard_page, dashboard_table, has_table
 from monitoring.dashboards.queries import Scope
 from monitoring.permissions import get_municipality_for_user, get_region_for_user, visible_regions
 from roadmaps.permissions import get_roadmap_for_user, get_school_for_user, scope_of
 from schools.models import Municipality, Organisation
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+TEMPLATE = "monitoring/dashboards/dashboard.html"
 
 
 @login_required
@@ -75,13 +78,39 @@ def _narrowed(scope: Scope, user, mine: bool) -> Scope:
 
 
 def _dashboard(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+    """The whole dashboard; to htmx asking for one table (``table=…``), only that table."""
     scope = _scope(request.user, slug, pk)
     form = _form(request, scope)
     filters = form.filters()
     scope = _narrowed(scope, request.user, filters.mine)
-    context = dashboard_page(scope, filters=filters, params=request.GET, user=request.user)
-    context.update(form=form, filters=filters, **_breadcrumbs(request.user, scope))
-    return render(request, "monitoring/dashboards/dashboard.html", context)
+    table = request.GET.get("table")
+    # Going back to an entry htmx did not keep reloads the whole page, whatever its address.
+    if table and request.htmx and not request.htmx.history_restore_request:
+        response = _table(request, scope, table, filters)
+    else:
+        context = dashboard_page(scope, filters=filters, params=request.GET, user=request.user)
+        context.update(form=form, filters=filters, **_breadcrumbs(request.user, scope))
+        response = render(request, TEMPLATE, context)
+    # The same address answers a whole page or one table, depending on who asks.
+    patch_vary_headers(response, ["HX-Request"])
+    return response
+
+
+def _table(request: HttpRequest, scope: Scope, table: str, filters) -> HttpResponse:
+    """One table's part of the page; «by school» and «by section» also bring the heatmap, which
+    htmx puts in its place outside the table (out of band)."""
+    if not has_table(scope, table):
+        return HttpResponse(
+            f"На этой панели нет таблицы «{table[:40]}».",
+            status=400,
+            content_type="text/plain; charset=utf-8",
+        )
+    context = dashboard_table(scope, table, filters=filters, params=request.GET, user=request.user)
+    context["filters"] = filters
+    html = render_to_string(f"{TEMPLATE}#{table}", context, request)
+    if table in ("schools", "sections"):
+        html += render_to_string(f"{TEMPLATE}#heatmap", {**context, "oob": True}, request)
+    return HttpResponse(html)
 
 
 def _breadcrumbs(user, scope: Scope) -> dict:

@@ -1,5 +1,7 @@
 /* Progress dashboards: draws the charts from the figures the page carries in
-   <script id="dashboard-data" type="application/json"> (Django's json_script). */
+   <script id="dashboard-data" type="application/json"> (Django's json_script), the sections'
+   chart from "sections-chart-data" inside the table «by section»; redraws that one when htmx
+   brings another page of the table, and keeps the address bar in step with the tables' pages. */
 (function () {
   "use strict";
 
@@ -124,11 +126,18 @@
     },
   });
 
-  // Sections: stacked bars of the states, one bar per section.
-  var sections = data.sections;
-  var sectionsCanvas = document.getElementById("chart-sections");
-  if (sectionsCanvas && sections.labels.length) {
-    sectionsCanvas.parentElement.style.height = 70 + 30 * sections.labels.length + "px";
+  // Sections: stacked bars of the states, one bar per section (of the table's current page).
+  function drawSections() {
+    var canvas = document.getElementById("chart-sections");
+    var source = document.getElementById("sections-chart-data");
+    if (!canvas || !source || Chart.getChart(canvas)) {
+      return;
+    }
+    var sections = JSON.parse(source.textContent);
+    if (!sections.labels.length) {
+      return;
+    }
+    canvas.parentElement.style.height = 70 + 30 * sections.labels.length + "px";
     draw("chart-sections", {
       type: "bar",
       data: {
@@ -148,4 +157,38 @@
       },
     });
   }
+  drawSections();
+
+  if (typeof htmx === "undefined") {
+    return;
+  }
+  // The page keeps no copy for «back» (hx-history="false": the copy would lose the drawn charts),
+  // so going back to an earlier page of a table loads that address whole.
+  htmx.config.refreshOnHistoryMiss = true;
+
+  // A page link was written when its table was drawn; other tables may have turned pages since.
+  // Ask for the address now in the bar with only this table's page changed, and show that.
+  document.body.addEventListener("htmx:configRequest", function (event) {
+    var link = event.detail.elt;
+    if (!link.dataset || !link.dataset.pageParam) {
+      return;
+    }
+    var params = new URLSearchParams(window.location.search);
+    params.delete("table");
+    params.set(link.dataset.pageParam, link.dataset.page);
+    var target = event.detail.target;
+    link.setAttribute("hx-push-url", "?" + params.toString() + (target ? "#" + target.id : ""));
+    var table = new URL(link.getAttribute("hx-get"), window.location.href).searchParams.get("table");
+    params.set("table", table);
+    event.detail.path = window.location.pathname + "?" + params.toString();
+  });
+
+  // The sections' chart lives in its table: let go of the old one, draw the new one.
+  document.body.addEventListener("htmx:beforeSwap", function (event) {
+    var old = Chart.getChart("chart-sections");
+    if (old && event.detail.target.contains(old.canvas)) {
+      old.destroy();
+    }
+  });
+  document.body.addEventListener("htmx:afterSwap", drawSections);
 })();

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
 from playwright.sync_api import expect
 
 from monitoring.dashboards.demo import load_demo_dashboards
+from tests.monitoring.test_dashboards_queries import grow_taganrog
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -93,3 +95,57 @@ def test_the_principal_sees_their_school_and_can_change_the_day(login, portal):
     assert figure["overdue"] == figure["on_time"] == 0
     assert figure["not_due"] > 0
     assert figure["not_due"] + figure["in_progress"] == figure["total"]
+
+
+TABLE_SHOTS = Path("/tmp/shots_tables")
+
+
+def test_the_next_page_of_schools_replaces_only_that_table(login, portal):
+    grow_taganrog()  # 50 schools in Таганрог: three pages of them
+    page = login("uo")
+    errors = []
+    page.on("pageerror", lambda error: errors.append(str(error)))
+    page.goto(f"{portal}/monitoring/")
+    _charts_drawn(page, "uo_municipality_grown")
+    schools = page.locator("#by-school")
+    expect(schools.get_by_text("1 из 3")).to_be_visible()
+    first_before = schools.locator("tbody tr").first.inner_text()
+    heatmap_before = page.locator("#heatmap tbody tr").first.inner_text()
+    # Marks on the page that a reload (or a redrawn chart) would lose.
+    page.evaluate("""() => {
+        window.notReloaded = true;
+        window.statesCanvas = document.getElementById("chart-states");
+        window.statesChart = Chart.getChart(window.statesCanvas);
+        document.getElementById("summary").dataset.marker = "kept";
+    }""")
+    schools.scroll_into_view_if_needed()
+    TABLE_SHOTS.mkdir(exist_ok=True)
+    page.screenshot(path=str(TABLE_SHOTS / "before_next.png"))
+
+    schools.get_by_role("navigation", name="Страницы: школы").get_by_role("link", name="Вперёд ›").click()
+    expect(schools.get_by_text("2 из 3")).to_be_visible()
+    expect(page).to_have_url(re.compile(r"[?&]s_page=2"))
+    assert "table=" not in page.url
+    page.wait_for_timeout(300)
+    page.screenshot(path=str(TABLE_SHOTS / "after_next.png"))
+    kept = page.evaluate("""() => ({
+        notReloaded: window.notReloaded === true,
+        sameCanvas: document.getElementById("chart-states") === window.statesCanvas,
+        sameChart: Chart.getChart("chart-states") === window.statesChart,
+        marker: document.getElementById("summary").dataset.marker,
+    })""")
+    assert kept == {"notReloaded": True, "sameCanvas": True, "sameChart": True, "marker": "kept"}
+    assert schools.locator("tbody tr").first.inner_text() != first_before
+    # The heatmap follows: its rows are the schools of the new page.
+    assert page.locator("#heatmap tbody tr").first.inner_text() != heatmap_before
+    assert schools.locator("tbody tr").first.locator("td").first.inner_text().split("(школа)")[0].strip() in (
+        page.locator("#heatmap tbody tr").first.inner_text()
+    )
+
+    # Back: the first page again, the whole page loaded from its address.
+    page.go_back()
+    expect(schools.get_by_text("1 из 3")).to_be_visible()
+    assert "s_page=2" not in page.url
+    assert schools.locator("tbody tr").first.inner_text() == first_before
+    _charts_drawn(page, "uo_municipality_back")
+    assert errors == []

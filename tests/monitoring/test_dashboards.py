@@ -310,7 +310,8 @@ def test_the_charts_get_the_figures_from_a_json_script(client, superuser, world)
     january = data["trend"]["labels"].index("01.2026")
     assert data["trend"]["due"][january] == 3
     assert data["trend"]["share"][january] == pytest.approx(66.7)
-    assert data["sections"]["labels"] == ["1. Работа со школами"]
+    found = re.search(r'<script id="sections-chart-data" type="application/json">(.*?)</script>', html, re.S)
+    assert json.loads(found.group(1))["labels"] == ["1. Работа со школами"]
     assert "vendor/chartjs-4.6.1/chart.umd.min.js" in html
     assert "js/dashboards.js" in html
 
