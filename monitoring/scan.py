@@ -32,7 +32,7 @@ from monitoring.schedule import (
     window_step,
 )
 from roadmaps.models import Activity, CompletionMark, DeadlineWindow, Roadmap
-from schools.models import CoordinatorAssignment, Membership, Person
+from schools.models import CoordinatorAssignment, Membership, Person, academic_year_of
 
 
 @dataclass(frozen=True)
@@ -98,10 +98,6 @@ class Due:
         if self.kind == Reminder.Kind.DIGEST:
             return (self.kind, self.recipient_id, self.week)
         return (self.kind, self.recipient_id, self.window.id, self.days)
-
-
-def academic_year(day: date) -> int:
-    return day.year if day.month >= 9 else day.year - 1
 
 
 class People:
@@ -292,7 +288,9 @@ class Scan:
             for user_id in users:
                 actors[(window.id, user_id)].append(name)
             if organisation_id:
-                for user_id in self.people.coordinators.get((organisation_id, academic_year(window.end)), []):
+                for user_id in self.people.coordinators.get(
+                    (organisation_id, academic_year_of(window.end)), []
+                ):
                     watchers[(window.id, user_id)].append(name)
         return actors, watchers
 
@@ -317,7 +315,9 @@ class Scan:
                 if user_id in weeks:
                     self._file(digests[user_id], window, *weeks[user_id])
             if organisation_id:
-                for user_id in self.people.coordinators.get((organisation_id, academic_year(window.end)), []):
+                for user_id in self.people.coordinators.get(
+                    (organisation_id, academic_year_of(window.end)), []
+                ):
                     today = weeks.get(user_id, (None,))[0]
                     if today and (today - window.end).days > ESCALATE_AFTER_DAYS:
                         digests[user_id].escalated.setdefault(window, []).append(executor_name(row))

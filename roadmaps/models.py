@@ -13,7 +13,7 @@ from django.db.models import F, Q
 from django.urls import reverse
 from simple_history.models import HistoricalRecords
 
-from schools.models import Organisation, Person
+from schools.models import Organisation, Person, academic_year_of
 
 
 def _user_scope(user) -> Q:
@@ -153,8 +153,7 @@ class Roadmap(models.Model):
     @property
     def academic_year(self) -> int:
         """The academic year the period starts in (2022 for 2022/2023)."""
-        start = self.period_start
-        return start.year if start.month >= 9 else start.year - 1
+        return academic_year_of(self.period_start)
 
 
 class RoadmapSchool(models.Model):

@@ -18,7 +18,15 @@ from django.utils import timezone
 
 from roadmaps.models import CompletionMark, DeadlineWindow, Roadmap
 from roadmaps.services import roadmap_load
-from schools.models import CoordinatorAssignment, Membership, MentorPair, Organisation, Person
+from schools.models import (
+    CoordinatorAssignment,
+    Membership,
+    MentorPair,
+    Organisation,
+    Person,
+    academic_year_bounds,
+    academic_year_of,
+)
 
 SEED_DIR = Path(settings.BASE_DIR) / "fixtures" / "seeds"
 DEMO_SCHOOL_ROADMAP = Path(settings.BASE_DIR) / "fixtures" / "demo" / "school6_antirisk.json"
@@ -159,9 +167,9 @@ def load_demo_school_roadmap(today: date) -> tuple[Roadmap, bool]:
     Its deadlines name months without years, so they fall in whatever year it is now.
     """
     data = json.loads(DEMO_SCHOOL_ROADMAP.read_text(encoding="utf-8"))
-    start_year = today.year if today.month >= 9 else today.year - 1
-    data["period_start"] = date(start_year, 9, 1).isoformat()
-    data["period_end"] = date(start_year + 1, 8, 31).isoformat()
+    start, end = academic_year_bounds(academic_year_of(today))
+    data["period_start"] = start.isoformat()
+    data["period_end"] = end.isoformat()
     roadmap, created = roadmap_load(data=data)
     if created:
         _demo_marks(roadmap, today)

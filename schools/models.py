@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 import zoneinfo
+from datetime import date
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -37,6 +38,16 @@ def school_key(name: str) -> tuple[str, str]:
         kind = next((label for stem, label in SCHOOL_TYPES if stem in lowered), "")
         return (kind, number.group(1))
     return ("", re.sub(r"[^а-яa-z0-9]", "", lowered))
+
+
+def academic_year_of(day: date) -> int:
+    """The academic year a day falls in, by the year it starts: 2026 for 2026/2027."""
+    return day.year if day.month >= 9 else day.year - 1
+
+
+def academic_year_bounds(start_year: int) -> tuple[date, date]:
+    """1 September – 31 August of the academic year starting in ``start_year``."""
+    return date(start_year, 9, 1), date(start_year + 1, 8, 31)
 
 
 def academic_year_label(start_year: int) -> str:

@@ -5,8 +5,8 @@ from datetime import date
 
 from django import forms
 
-from monitoring.dashboards.queries import SCHOOL_SORTS, academic_year_of
-from schools.models import academic_year_label
+from monitoring.dashboards.queries import SCHOOL_SORTS
+from schools.models import academic_year_label, academic_year_of
 
 
 @dataclass(frozen=True)

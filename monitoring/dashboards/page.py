@@ -19,6 +19,7 @@ from monitoring.dashboards import queries
 from monitoring.dashboards.forms import Filters
 from monitoring.dashboards.queries import STATES, Scope, State
 from roadmaps.permissions import visible_schools
+from schools.models import academic_year_of
 
 PAGE_SIZE = 20
 SECTION_PAGE_SIZE = 12
@@ -71,7 +72,7 @@ def months(due_rows, done_rows, *, on: date) -> list[Month]:
     """
     due = {row["month"]: {"due": row["total"], "done": row["on_time"] + row["late"]} for row in due_rows}
     done = {row["month"]: row["done"] for row in done_rows}
-    years = sorted({queries.academic_year_of(month) for month in set(due) | set(done)})
+    years = sorted({academic_year_of(month) for month in set(due) | set(done)})
     # Month 8 counted from January (0) of the year is September.
     axis = [date(year + (8 + i) // 12, (8 + i) % 12 + 1, 1) for year in years for i in range(12)]
     result, due_so_far, done_so_far = [], 0, 0

@@ -34,7 +34,14 @@ from django.db.models import (
 from django.db.models.functions import Coalesce, NullIf, TruncMonth
 
 from roadmaps.models import Activity, CompletionMark, Executor, Roadmap
-from schools.models import MentorPair, Municipality, Organisation, Person
+from schools.models import (
+    MentorPair,
+    Municipality,
+    Organisation,
+    Person,
+    academic_year_bounds,
+    academic_year_of,
+)
 
 
 class State(NamedTuple):
@@ -58,10 +65,6 @@ DONE_CODES = (ON_TIME, LATE)
 LIVE = ~Q(activity__roadmap__status=Roadmap.Status.DRAFT)
 # GROUP and ROLE executors with neither an organisation nor a person cannot mark.
 CAN_MARK = Q(organisation__isnull=False) | Q(person__isnull=False)
-
-
-def academic_year_of(day: date) -> int:
-    return day.year if day.month >= 9 else day.year - 1
 
 
 def org_name(prefix: str = "") -> Coalesce:
@@ -141,10 +144,6 @@ def schools_condition(school_ids) -> Q:
     )
 
 
-def year_range(year: int) -> tuple[date, date]:
-    return date(year, 9, 1), date(year + 1, 8, 31)
-
-
 def pairs(condition: Q, *, on: date, year: int | None = None) -> QuerySet[Executor]:
     """The pairs matching ``condition`` (a Q on Executor), each annotated with its ``state`` as of ``on``.
 
@@ -153,7 +152,7 @@ def pairs(condition: Q, *, on: date, year: int | None = None) -> QuerySet[Execut
     # One filter() call: conditions on the multi-valued windows share one join.
     window = Q(activity__windows__is_cancelled=False)
     if year is not None:
-        window &= Q(activity__windows__end__range=year_range(year))
+        window &= Q(activity__windows__end__range=academic_year_bounds(year))
     done = Q(
         mark__status=CompletionMark.Status.DONE,
         mark__review__in=[CompletionMark.Review.PENDING, CompletionMark.Review.ACCEPTED],

@@ -31,7 +31,6 @@ from monitoring.demo_data.names import (
 from monitoring.demo_data.pool import (
     SEED_FILES,
     PoolRow,
-    academic_year_of,
     seed_pool,
     shift_years,
 )
@@ -57,6 +56,7 @@ from schools.models import (
     Person,
     Region,
     SchoolStatus,
+    academic_year_of,
 )
 
 KEY_PREFIX = "gen:"  # Roadmap.source_key of every generated roadmap: how a second run knows

@@ -18,6 +18,7 @@ from django.conf import settings
 
 from roadmaps.deadlines import parse_deadline
 from roadmaps.responsible import Group, OrgKind, RefKind, recognise
+from schools.models import academic_year_bounds, academic_year_of
 
 SEED_FILES = sorted((Path(settings.BASE_DIR) / "fixtures" / "seeds").glob("*.json"))
 SCHOOL_FIXTURE = Path(settings.BASE_DIR) / "fixtures" / "demo" / "school6_antirisk.json"
@@ -26,10 +27,6 @@ SCHOOL_FIXTURE = Path(settings.BASE_DIR) / "fixtures" / "demo" / "school6_antiri
 def shift_years(text: str, years: int) -> str:
     """«Май 2023 г.» -> «Май 2026 г.» for years=3."""
     return re.sub(r"(?<!\d)((?:19|20)\d{2})(?!\d)", lambda m: str(int(m.group(1)) + years), text)
-
-
-def academic_year_of(day: date) -> int:
-    return day.year if day.month >= 9 else day.year - 1
 
 
 @dataclass(frozen=True)
@@ -79,7 +76,7 @@ def _slots(text: str) -> tuple[str, ...] | None:
 def seed_pool(year: int) -> tuple[list[PoolRow], list[PoolRow]]:
     """Rows of the seed roadmaps usable in a roadmap of ``year``: municipal, school."""
     municipal, school = [], []
-    start, end = date(year, 9, 1), date(year + 1, 8, 31)
+    start, end = academic_year_bounds(year)
     for path in [*SEED_FILES, SCHOOL_FIXTURE]:
         data = json.loads(path.read_text(encoding="utf-8"))
         seed_year = (

@@ -10,7 +10,7 @@ from monitoring.models import ExamResult, OlympiadResult
 from monitoring.results import FIRST_YEAR, normalise_subject, result_problems
 from roadmaps.documents.safety import MAX_UPLOAD, UnsafeFile, check_size
 from roadmaps.forms import BootstrapMixin
-from schools.models import academic_year_label
+from schools.models import academic_year_label, academic_year_of
 
 NUMBER = {"inputmode": "decimal", "autocomplete": "off"}
 
@@ -163,8 +163,7 @@ class OlympiadResultForm(BootstrapMixin, forms.Form):
     def __init__(self, *args, **kwargs) -> None:
         kwargs.setdefault("prefix", "olympiad")
         super().__init__(*args, **kwargs)
-        today = timezone.localdate()
-        current = today.year if today.month >= 9 else today.year - 1
+        current = academic_year_of(timezone.localdate())
         self.fields["academic_year"].choices = [
             (year, academic_year_label(year)) for year in range(current, current - 10, -1)
         ]

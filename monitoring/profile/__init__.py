@@ -15,7 +15,6 @@ from monitoring.profile.catalogue import (
     CATALOGUE,
     FIRST_YEAR,
     LEVEL_CSS,
-    academic_year_bounds,
     current_academic_year,
     risk_factors_load,
 )
@@ -65,7 +64,6 @@ __all__ = [
     "ProfileRow",
     "ProfileSection",
     "RiskCoverage",
-    "academic_year_bounds",
     "activity_risks_for",
     "activity_risks_save",
     "current_academic_year",

@@ -10,6 +10,7 @@ from django.conf import settings
 from django.utils import timezone
 
 from monitoring.models import RiskFactor, SchoolRisk
+from schools.models import academic_year_of
 
 CATALOGUE = Path(settings.BASE_DIR) / "fixtures" / "risk_factors.json"
 FIRST_YEAR = 2000
@@ -20,12 +21,7 @@ LEVEL_CSS = {"high": "danger", "medium": "warning", "low": "info", "none": "seco
 
 def current_academic_year(today: date | None = None) -> int:
     """The academic year under way (2026 for 2026/2027): a year runs 1 September – 31 August."""
-    today = today or timezone.localdate()
-    return today.year if today.month >= 9 else today.year - 1
-
-
-def academic_year_bounds(year: int) -> tuple[date, date]:
-    return date(year, 9, 1), date(year + 1, 8, 31)
+    return academic_year_of(today or timezone.localdate())
 
 
 def risk_factors_load() -> int:

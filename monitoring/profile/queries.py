@@ -9,10 +9,10 @@ from dataclasses import dataclass, field
 from django.db.models import Count, Exists, F, FilteredRelation, OuterRef, Q, QuerySet
 
 from monitoring.models import ActivityRiskFactor, RiskFactor, SchoolRisk
-from monitoring.profile.catalogue import ACTION_LEVELS, LEVEL_CSS, academic_year_bounds
+from monitoring.profile.catalogue import ACTION_LEVELS, LEVEL_CSS
 from roadmaps.models import Activity, Executor, Roadmap
 from roadmaps.permissions import can_edit_roadmap, visible_schools
-from schools.models import Organisation, academic_year_label
+from schools.models import Organisation, academic_year_bounds, academic_year_label
 
 
 def school_risk_levels(school: Organisation, academic_year: int) -> list[RiskFactor]:

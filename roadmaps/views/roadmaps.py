@@ -27,7 +27,7 @@ from roadmaps.permissions import (
 )
 from roadmaps.progress import MarkState, mark_state
 from roadmaps.services.editing import roadmap_approve, roadmap_copy, roadmap_refresh_dates, roadmap_renumber
-from schools.models import Municipality, Organisation
+from schools.models import Municipality, Organisation, academic_year_bounds
 
 ROW_PREFETCH = [
     "windows",
@@ -143,10 +143,8 @@ def roadmap_list(request: HttpRequest) -> HttpResponse:
                 | Exists(Activity.objects.filter(roadmap=OuterRef("pk"), content__icontains=text))
             )
         if data["year"]:
-            year = data["year"]
-            roadmaps = roadmaps.filter(
-                period_start__lte=date(year + 1, 8, 31), period_end__gte=date(year, 9, 1)
-            )
+            start, end = academic_year_bounds(data["year"])
+            roadmaps = roadmaps.filter(period_start__lte=end, period_end__gte=start)
         if data["level"]:
             roadmaps = roadmaps.filter(level=data["level"])
         if data["status"]:
