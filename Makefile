@@ -4,8 +4,9 @@ VENV := .venv
 PY := $(VENV)/bin/python
 HOST ?= 127.0.0.1
 PORT ?= 8000
+WORKERS ?= 3
 
-.PHONY: install run test lint migrate seed
+.PHONY: install system-packages run serve dev test lint
 
 $(VENV)/.installed: requirements.txt
 	$(PYTHON) -m venv $(VENV)
@@ -15,19 +16,23 @@ $(VENV)/.installed: requirements.txt
 
 install: $(VENV)/.installed
 
-migrate: install
-	$(PY) manage.py migrate --noinput
+# The portal with the seed roadmaps and demo logins (DEBUG off, gunicorn, reminders on).
+run: install
+	$(PY) -m config.serve --demo --bind $(HOST):$(PORT) --workers $(WORKERS)
 
-seed: migrate
-	$(PY) manage.py seed_demo
+# The same server without demo data: what a department runs after `manage.py createsuperuser`.
+serve: install
+	$(PY) -m config.serve --bind $(HOST):$(PORT) --workers $(WORKERS)
 
-run: seed
-	@echo ""
-	@echo "Портал: http://$(HOST):$(PORT)/  (админка: http://$(HOST):$(PORT)/admin/)"
-	@echo "Пароль всех демо-пользователей: demo-2026"
-	$(PY) manage.py runserver $(HOST):$(PORT)
+# Development: DEBUG on, Django's server reloading on code changes, reminders on.
+dev: install
+	$(PY) -m config.serve --demo --dev --bind $(HOST):$(PORT)
 
-test: install
+# Chromium, LibreOffice and the Liberation fonts that the suite drives for real.
+system-packages:
+	scripts/system-packages.sh
+
+test: install system-packages
 	$(PY) -m pytest
 
 lint: install
