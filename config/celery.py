@@ -1,6 +1,7 @@
 """The Celery app: broker and result backend on Redis from REDIS_URL.
 
-Without REDIS_URL the settings make every task run in-process (``task_always_eager``).
+Without REDIS_URL the queue and the results are files under ``var/tasks`` (see the
+settings), which `make run`'s web server, worker and scheduler share.
 """
 
 from __future__ import annotations

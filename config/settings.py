@@ -1,28 +1,55 @@
 """Settings for the roadmap portal, read from the environment.
 
-Without any variables set the portal runs on the embedded default: an SQLite file in
-the project, Celery tasks executed in-process, mail printed to the console.
+Without any variables set the portal runs on the embedded default that `make run` serves:
+DEBUG off, an SQLite file in the project, a secret key generated into ``var/``, sessions,
+cache and task queue that several processes share without a server (the database and
+files under ``var/``), mail printed to the console. ``DEBUG=1`` is for development only.
 """
 
 from __future__ import annotations
 
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import environ
+from django.core.exceptions import ImproperlyConfigured
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
 env = environ.Env()
 
-# A development key is fine only with DEBUG on; production must set SECRET_KEY.
-DEBUG = env.bool("DEBUG", default=True)
-SECRET_KEY = env.str(
-    "SECRET_KEY",
-    default="dev-only-insecure-key-change-me" if DEBUG else environ.Env.NOTSET,
+DEBUG = env.bool("DEBUG", default=False)
+# What the embedded default keeps beside the database: the generated secret key, the task
+# queue and the scheduler's state. Git-ignored; the production stack does not use it.
+VAR_DIR = env.path("VAR_DIR", default=BASE_DIR / "var")
+SECRET_KEY_FILE = Path(VAR_DIR) / "secret_key"
+
+
+def _secret_key() -> str:
+    """SECRET_KEY from the environment, else the key `make run` generated, else (DEBUG only)
+    a development key. Without DEBUG and without a key the portal refuses to start."""
+    if key := env.str("SECRET_KEY", default=""):
+        return key
+    if SECRET_KEY_FILE.exists():
+        return SECRET_KEY_FILE.read_text().strip()
+    if DEBUG:
+        return "dev-only-insecure-key"
+    raise ImproperlyConfigured(
+        "SECRET_KEY is not set. Set the SECRET_KEY environment variable (production), "
+        f"or start the portal with `make run`, which generates {SECRET_KEY_FILE}."
+    )
+
+
+SECRET_KEY = _secret_key()
+SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000").rstrip("/")
+_site = urlsplit(SITE_URL)
+# HTTPS redirects, secure cookies and HSTS follow the address the portal is served at:
+# the production stack sits behind an HTTPS proxy, `make run` serves plain HTTP.
+HTTPS = _site.scheme == "https"
+ALLOWED_HOSTS = env.list(
+    "ALLOWED_HOSTS", default=list(dict.fromkeys([_site.hostname, "127.0.0.1", "localhost"]))
 )
-ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["127.0.0.1", "localhost", "testserver"])
-CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
-SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000")
+CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[f"{_site.scheme}://{_site.netloc}"])
 
 INSTALLED_APPS = [
     "django.contrib.admin",
@@ -84,6 +111,18 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     # JIT compilation costs more than it saves on the dashboards' aggregates: with it, the
     # region export of bench/dashboards.py took 4.4 s against 1.8 s without (2M activities).
     DATABASES["default"].setdefault("OPTIONS", {}).setdefault("options", "-c jit=off")
+elif DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    # Several web workers, the task worker and the scheduler write to one file: WAL lets
+    # readers go on during a write, IMMEDIATE takes the write lock when a transaction
+    # starts (so no transaction fails half-way on "database is locked"), and a writer
+    # waits up to 20 s for the lock instead of failing at once.
+    DATABASES["default"].setdefault("OPTIONS", {}).update(
+        {
+            "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL",
+            "transaction_mode": "IMMEDIATE",
+            "timeout": 20,
+        }
+    )
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_PASSWORD_VALIDATORS = [
@@ -103,15 +142,17 @@ USE_TZ = True
 
 STATIC_URL = "/static/"
 STATICFILES_DIRS = [BASE_DIR / "static"]
-STATIC_ROOT = BASE_DIR / "staticfiles"
+STATIC_ROOT = env.path("STATIC_ROOT", default=BASE_DIR / "staticfiles")
 # Evidence files live outside the static path and are served by a guarded view only.
 MEDIA_ROOT = env.path("MEDIA_ROOT", default=BASE_DIR / "media")
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    # Outside DEBUG static files are collected (`collectstatic`) with hashed names and
+    # served compressed by whitenoise, with far-future caching.
     "staticfiles": {
-        "BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"
-        if not DEBUG
-        else "django.contrib.staticfiles.storage.StaticFilesStorage"
+        "BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"
+        if DEBUG
+        else "whitenoise.storage.CompressedManifestStaticFilesStorage"
     },
 }
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
@@ -126,28 +167,44 @@ else:
     EMAIL_BACKEND = "django.core.mail.backends.console.EmailBackend"
 EMAIL_TIMEOUT = env.int("EMAIL_TIMEOUT", default=10)
 
-# Celery: with REDIS_URL the broker and result backend are Redis; without it tasks
-# run in-process, so the embedded default needs no services at all.
+# Celery: with REDIS_URL the broker, result backend and cache are Redis (the production
+# stack). Without it, the queue and the results are files under VAR_DIR, which the web
+# workers, the task worker and the scheduler of `make run` share with no server; the cache
+# (import previews, export jobs) is a table of the database, shared by every web worker.
 REDIS_URL = env.str("REDIS_URL", default="")
-CELERY_BROKER_URL = REDIS_URL or "memory://"
-CELERY_RESULT_BACKEND = REDIS_URL or None
-CELERY_TASK_ALWAYS_EAGER = not REDIS_URL
+TASK_DIR = Path(VAR_DIR) / "tasks"
+if REDIS_URL:
+    CELERY_BROKER_URL = REDIS_URL
+    CELERY_RESULT_BACKEND = REDIS_URL
+    # Retried tasks must come back before Redis redelivers an unacknowledged one.
+    CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 3600}
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}}
+else:
+    # The file queue reads and writes folders that it does not create itself.
+    for folder in ("queue", "control", "results"):
+        (TASK_DIR / folder).mkdir(parents=True, exist_ok=True)
+    CELERY_BROKER_URL = "filesystem://"
+    CELERY_BROKER_TRANSPORT_OPTIONS = {
+        "data_folder_in": str(TASK_DIR / "queue"),
+        "data_folder_out": str(TASK_DIR / "queue"),
+        "control_folder": str(TASK_DIR / "control"),
+    }
+    CELERY_RESULT_BACKEND = f"file://{TASK_DIR / 'results'}"
+    CACHES = {
+        "default": {"BACKEND": "django.core.cache.backends.db.DatabaseCache", "LOCATION": "portal_cache"}
+    }
+CELERY_TASK_ALWAYS_EAGER = env.bool("CELERY_TASK_ALWAYS_EAGER", default=False)
 CELERY_TASK_EAGER_PROPAGATES = True
 CELERY_TASK_ACKS_LATE = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
-# Retried tasks must come back before Redis redelivers an unacknowledged one.
-CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 3600}
+CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_TIMEZONE = TIME_ZONE
+CELERY_BEAT_SCHEDULE_FILENAME = str(TASK_DIR / "beat-schedule")
 
-CACHES = {
-    "default": (
-        {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}
-        if REDIS_URL
-        else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
-    )
-}
+# Sessions are in the database (Django's default): every web worker sees every login.
 
-if not DEBUG:
+if HTTPS:
+    # Behind the HTTPS reverse proxy of the production stack, which sets X-Forwarded-Proto.
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
     SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", default=True)
     SECURE_HSTS_SECONDS = env.int("SECURE_HSTS_SECONDS", default=31_536_000)
@@ -155,6 +212,10 @@ if not DEBUG:
     SECURE_HSTS_PRELOAD = True
     SESSION_COOKIE_SECURE = True
     CSRF_COOKIE_SECURE = True
+
+# Error pages never show settings or the environment; the development debug page (DEBUG=1)
+# hides credentials written inside URLs as well (DATABASE_URL, EMAIL_URL, REDIS_URL).
+DEFAULT_EXCEPTION_REPORTER_FILTER = "config.errors.ExceptionReporterFilter"
 
 LOGGING = {
     "version": 1,

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import io
 
 import pytest
@@ -9,13 +10,17 @@ from django.contrib.auth import get_user_model
 from django.core.management import call_command
 from django.db import connection
 
+from tests.smtp import SmtpSink
+
 
 @pytest.fixture(scope="session")
 def django_db_setup(django_db_setup, django_db_blocker):
     # The five seed roadmaps and demo users, loaded once; each test runs in a
     # transaction that is rolled back, so tests see the seed data unchanged.
     with django_db_blocker.unblock():
-        call_command("seed_demo", without_monitoring=True, stdout=io.StringIO())
+        call_command(
+            "seed_demo", demo=True, without_monitoring=True, stdout=io.StringIO(), stderr=io.StringIO()
+        )
 
 
 @pytest.fixture(scope="session", autouse=True)
@@ -78,3 +83,19 @@ def outsider(db):
 def region_viewer(db):
     """Regional viewer of Ростовская область: reads the whole region, changes nothing."""
     return _user("region")
+
+
+@pytest.fixture(scope="session")
+def smtp_sink():
+    sink = SmtpSink()
+    sink.controller.start()
+    yield sink
+    sink.controller.stop()
+    asyncio.set_event_loop(None)
+
+
+@pytest.fixture
+def sink(smtp_sink):
+    smtp_sink.reset()
+    yield smtp_sink
+    smtp_sink.reset()

@@ -35,7 +35,7 @@ def browser():
 def portal(live_server, settings, tmp_path):
     """The live portal with the demo data (transactional tests start from a flushed database)."""
     settings.MEDIA_ROOT = tmp_path
-    call_command("seed_demo", without_monitoring=True, stdout=io.StringIO())
+    call_command("seed_demo", demo=True, without_monitoring=True, stdout=io.StringIO(), stderr=io.StringIO())
     return live_server.url
 
 

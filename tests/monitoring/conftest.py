@@ -3,22 +3,16 @@ subprocess consuming from Redis, and a test database that worker can open."""
 
 from __future__ import annotations
 
-import asyncio
 import io
 import os
-import socket
 import subprocess
 import sys
 import tempfile
-import threading
 import time
 import uuid
-from email import message_from_bytes, policy
-from email.message import EmailMessage
 from pathlib import Path
 
 import pytest
-from aiosmtpd.controller import Controller
 from django.conf import settings
 from django.core.management import call_command
 from django.db import connection
@@ -37,64 +31,6 @@ if _database["ENGINE"] == "django.db.backends.sqlite3" and not _database.get("TE
     _database.setdefault("TEST", {})["NAME"] = str(
         Path(tempfile.mkdtemp(prefix="roadmaps-tests-")) / "db.sqlite3"
     )
-
-
-class SmtpSink:
-    """An SMTP server on 127.0.0.1 that keeps what it receives and can refuse on demand."""
-
-    def __init__(self) -> None:
-        self.messages: list[EmailMessage] = []
-        self.refusals = 0  # how many of the next messages to refuse with a temporary error
-        self.refuse_to: set[str] = set()  # addresses whose messages are always refused
-        self.attempts = 0
-        self._lock = threading.Lock()
-        with socket.socket() as probe:
-            probe.bind(("127.0.0.1", 0))
-            self.port = probe.getsockname()[1]
-        self.controller = Controller(self, hostname="127.0.0.1", port=self.port)
-
-    async def handle_DATA(self, server, session, envelope):
-        with self._lock:
-            self.attempts += 1
-            if set(envelope.rcpt_tos) & self.refuse_to:
-                return "451 4.3.0 Mailbox temporarily unavailable"
-            if self.refusals:
-                self.refusals -= 1
-                return "451 4.3.0 Try again later"
-            self.messages.append(message_from_bytes(envelope.content, policy=policy.default))
-        return "250 OK"
-
-    def reset(self) -> None:
-        with self._lock:
-            self.messages.clear()
-            self.refusals = 0
-            self.refuse_to = set()
-            self.attempts = 0
-
-    def to(self, address: str) -> list[EmailMessage]:
-        return [m for m in self.messages if address in m["To"]]
-
-    def wait_for(self, count: int, timeout: float = 30) -> list[EmailMessage]:
-        deadline = time.monotonic() + timeout
-        while time.monotonic() < deadline and len(self.messages) < count:
-            time.sleep(0.1)
-        return list(self.messages)
-
-
-@pytest.fixture(scope="session")
-def smtp_sink():
-    sink = SmtpSink()
-    sink.controller.start()
-    yield sink
-    sink.controller.stop()
-    asyncio.set_event_loop(None)
-
-
-@pytest.fixture
-def sink(smtp_sink):
-    smtp_sink.reset()
-    yield smtp_sink
-    smtp_sink.reset()
 
 
 @pytest.fixture
@@ -179,7 +115,9 @@ def celery_worker(django_db_setup, django_db_blocker, smtp_sink, tmp_path_factor
     # Transactional tests empty the database when they end: put the seed data back
     # for whatever runs after this module.
     with django_db_blocker.unblock():
-        call_command("seed_demo", without_monitoring=True, stdout=io.StringIO())
+        call_command(
+            "seed_demo", demo=True, without_monitoring=True, stdout=io.StringIO(), stderr=io.StringIO()
+        )
 
 
 @pytest.fixture

@@ -27,7 +27,7 @@ def _counts() -> dict[str, int]:
 @pytest.fixture
 def full_demo():
     out = io.StringIO()
-    call_command("seed_demo", stdout=out)
+    call_command("seed_demo", demo=True, stdout=out, stderr=io.StringIO())
     return out.getvalue()
 
 
@@ -36,7 +36,7 @@ def test_the_full_demo_loads_monitoring_data_once(full_demo):
     for model in (ExamResult, IndicatorValue, SchoolProfile, SchoolRisk, PublicPage):
         assert after_first[model.__name__] > 0, model.__name__
     out = io.StringIO()
-    call_command("seed_demo", stdout=out)
+    call_command("seed_demo", demo=True, stdout=out, stderr=io.StringIO())
     assert _counts() == after_first
     assert "новых отметок 0" in out.getvalue()
 

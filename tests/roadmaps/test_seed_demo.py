@@ -10,6 +10,7 @@ import pytest
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.management import call_command
+from django.core.management.base import CommandError
 from django.utils import timezone
 
 from roadmaps.models import (
@@ -304,6 +305,31 @@ def _snapshot() -> dict[str, object]:
 def test_running_seed_demo_twice_changes_nothing():
     before = _snapshot()
     out = io.StringIO()
-    call_command("seed_demo", without_monitoring=True, stdout=out)
+    call_command("seed_demo", demo=True, without_monitoring=True, stdout=out, stderr=io.StringIO())
     assert _snapshot() == before
     assert "Новых пользователей: 0" in out.getvalue()
+
+
+def test_seed_demo_refuses_outside_debug_without_demo(settings):
+    settings.DEBUG = False
+    get_user_model().objects.filter(username__in=["admin", "uo"]).delete()
+    before = _snapshot()
+    with pytest.raises(CommandError, match="seed_demo --demo"):
+        call_command("seed_demo", stdout=io.StringIO())
+    assert _snapshot() == before
+
+
+def test_seed_demo_says_loudly_that_it_created_demo_logins(settings):
+    settings.DEBUG = False
+    err = io.StringIO()
+    call_command("seed_demo", demo=True, without_monitoring=True, stdout=io.StringIO(), stderr=err)
+    assert "ВНИМАНИЕ: на этом портале есть демо-логины" in err.getvalue()
+    assert "demo-2026" in err.getvalue()
+    assert get_user_model().objects.get(username="admin").check_password("demo-2026")
+
+
+def test_in_development_seed_demo_needs_no_flag(settings):
+    settings.DEBUG = True
+    err = io.StringIO()
+    call_command("seed_demo", without_monitoring=True, stdout=io.StringIO(), stderr=err)
+    assert err.getvalue() == ""

@@ -1,6 +1,7 @@
 from __future__ import annotations
 
-from django.core.management.base import BaseCommand
+from django.conf import settings
+from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 
 from roadmaps.seed import (
@@ -11,11 +12,23 @@ from roadmaps.seed import (
     load_seed_roadmaps,
 )
 
+DEMO_WARNING = f"""
+!!! ВНИМАНИЕ: на этом портале есть демо-логины (admin, uo, coordinator, principal, mentor,
+!!! region, uo_kozelsk) с общим паролем «{DEMO_PASSWORD}», admin — суперпользователь.
+!!! Это демонстрационный портал. Для работы с настоящими данными используйте новую базу
+!!! без --demo и создайте своего администратора: manage.py createsuperuser.
+"""
+
 
 class Command(BaseCommand):
     help = "Загрузить пять дорожных карт из fixtures/seeds и демо-пользователей (повторный запуск ничего не меняет)."
 
     def add_arguments(self, parser) -> None:
+        parser.add_argument(
+            "--demo",
+            action="store_true",
+            help="Загрузить и вне режима разработки (DEBUG): создаёт логины с общим известным паролем.",
+        )
         parser.add_argument(
             "--without-monitoring",
             action="store_true",
@@ -23,6 +36,13 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args, **options) -> None:
+        if not settings.DEBUG and not options["demo"]:
+            raise CommandError(
+                "Демо-данные создают пользователей с общим паролем "
+                f"«{DEMO_PASSWORD}», в том числе суперпользователя admin. На рабочем портале "
+                "их быть не должно. Если это демонстрационный портал, запустите "
+                "«manage.py seed_demo --demo»."
+            )
         for roadmap, created in load_seed_roadmaps():
             state = "загружена" if created else "уже есть"
             rows = roadmap.activities.top_level().count()
@@ -37,6 +57,8 @@ class Command(BaseCommand):
         self.stdout.write(f"Демо-пользователи (пароль {DEMO_PASSWORD}):")
         for demo in DEMO_USERS:
             self.stdout.write(f"  {demo.username:<12} {demo.description}")
+        if not settings.DEBUG:
+            self.stderr.write(self.style.WARNING(DEMO_WARNING))
 
     def _load_monitoring_demo(self) -> None:
         """Monitoring demo data: marks on the Таганрог roadmap, school profiles and risk levels,

@@ -1,0 +1,22 @@
+"""Settings of the test suite: the portal's own (config/settings.py, DEBUG off), with what
+only a test run needs."""
+
+from __future__ import annotations
+
+import os
+
+# A fresh clone has no key file of `make run`; the suite brings its own key.
+os.environ.setdefault("SECRET_KEY", "tests-only-" + "k" * 50)
+
+from config.settings import *  # noqa: E402, F403
+from config.settings import REDIS_URL, STORAGES  # noqa: E402
+
+# Templates find static files in the source folders: no collectstatic before a run.
+STORAGES = {**STORAGES, "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}}
+
+if not REDIS_URL:
+    # On the embedded default, tasks run in-process so that a test sees their effect at
+    # once; tests/config/test_serve.py sends reminders through make run's own file queue.
+    CELERY_BROKER_URL = "memory://"
+    CELERY_RESULT_BACKEND = None
+    CELERY_TASK_ALWAYS_EAGER = True
