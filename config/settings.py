@@ -46,10 +46,15 @@ _site = urlsplit(SITE_URL)
 # HTTPS redirects, secure cookies and HSTS follow the address the portal is served at:
 # the production stack sits behind an HTTPS proxy, `make run` serves plain HTTP.
 HTTPS = _site.scheme == "https"
-ALLOWED_HOSTS = env.list(
-    "ALLOWED_HOSTS", default=list(dict.fromkeys([_site.hostname, "127.0.0.1", "localhost"]))
-)
-CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[f"{_site.scheme}://{_site.netloc}"])
+
+
+def _list(name: str, default: list[str]) -> list[str]:
+    """A comma-separated variable; unset or empty (as compose passes an unset one) gives the default."""
+    return [item.strip() for item in env.str(name, default="").split(",") if item.strip()] or default
+
+
+ALLOWED_HOSTS = _list("ALLOWED_HOSTS", list(dict.fromkeys([_site.hostname, "127.0.0.1", "localhost"])))
+CSRF_TRUSTED_ORIGINS = _list("CSRF_TRUSTED_ORIGINS", [f"{_site.scheme}://{_site.netloc}"])
 
 INSTALLED_APPS = [
     "django.contrib.admin",
