@@ -8,9 +8,11 @@ from datetime import date
 from pathlib import PurePath
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import F, Q
 from django.urls import reverse
+from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
 from schools.models import Organisation, Person, academic_year_of
@@ -46,6 +48,27 @@ def _of_schools(schools) -> Q:
         | Q(pk__in=RoadmapSchool.objects.filter(school__in=schools).values("roadmap"))
         | Q(pk__in=Executor.objects.filter(organisation__in=schools).values("activity__roadmap"))
     )
+
+
+# A real roadmap spans a school year or a few (the seeds: 1 to 3 years; national programmes
+# up to about seven); a date outside these years is a typing mistake («0001», «20223»).
+PERIOD_YEARS = (2000, 2100)
+MAX_PERIOD_YEARS = 7
+
+
+def check_period(start: date | None, end: date | None) -> None:
+    """Refuse a period no roadmap has, with the reason in Russian (``ValidationError`` by field)."""
+    errors = {}
+    for name, day in (("period_start", start), ("period_end", end)):
+        if day is not None and not PERIOD_YEARS[0] <= day.year <= PERIOD_YEARS[1]:
+            errors[name] = f"Год {day.year} вне допустимого: период дорожной карты — между 2000 и 2100 годом."
+    if not errors and start and end:
+        if start > end:
+            errors["period_end"] = "Конец периода не может быть раньше его начала."
+        elif (end - start).days > 366 * MAX_PERIOD_YEARS:
+            errors["period_end"] = f"Период длиннее {MAX_PERIOD_YEARS} лет: проверьте годы начала и конца."
+    if errors:
+        raise ValidationError(errors)
 
 
 class RoadmapQuerySet(models.QuerySet):
@@ -115,6 +138,16 @@ class Roadmap(models.Model):
     )
     # Stable identity for the seed loader and imports: loading the same source twice is a no-op.
     source_key = models.CharField("ключ источника", max_length=100, blank=True)
+    # An approved roadmap changes only through «Внести изменения»: while a revision is open
+    # its text can be edited, and closing it records the order that made the changes.
+    open_revision = models.ForeignKey(
+        "RoadmapEvent",
+        models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name="открытое внесение изменений",
+    )
 
     created_at = models.DateTimeField("создана", auto_now_add=True)
     updated_at = models.DateTimeField("изменена", auto_now=True)
@@ -129,6 +162,13 @@ class Roadmap(models.Model):
         constraints = [
             models.CheckConstraint(
                 condition=Q(period_start__lte=F("period_end")), name="roadmap_period_ordered"
+            ),
+            models.CheckConstraint(
+                condition=Q(
+                    period_start__gte=date(PERIOD_YEARS[0], 1, 1),
+                    period_end__lte=date(PERIOD_YEARS[1], 12, 31),
+                ),
+                name="roadmap_period_years",
             ),
             models.CheckConstraint(condition=~Q(title=""), name="roadmap_title_not_empty"),
             models.UniqueConstraint(
@@ -146,6 +186,32 @@ class Roadmap(models.Model):
     def get_absolute_url(self) -> str:
         return reverse("roadmaps:roadmap_detail", args=[self.pk])
 
+    def clean(self) -> None:
+        check_period(self.period_start, self.period_end)
+
+    @property
+    def approval_line(self) -> str:
+        """«Приложение к приказу от 16.02.2023 № 206»: as printed in the document, else from the
+        approval's data."""
+        if self.approval_text:
+            return self.approval_text
+        if not (self.approval_number or self.approval_date):
+            return ""
+        text = f"Приложение к {DOCUMENT_CASES.get(self.approval_kind, DOCUMENT_CASES[''])[0]}"
+        if self.approval_date:
+            text += f" от {self.approval_date:%d.%m.%Y}"
+        if self.approval_number:
+            text += f" № {self.approval_number}"
+        return text
+
+    @property
+    def is_locked(self) -> bool:
+        """Approved (and not being revised) or archived: its text, period and schools stay as
+        the order approved them. Marks go on as always."""
+        if self.status == self.Status.ARCHIVED:
+            return True
+        return self.status == self.Status.APPROVED and self.open_revision_id is None
+
     @property
     def task_list(self) -> list[str]:
         return [line.strip() for line in self.tasks.splitlines() if line.strip()]
@@ -154,6 +220,76 @@ class Roadmap(models.Model):
     def academic_year(self) -> int:
         """The academic year the period starts in (2022 for 2022/2023)."""
         return academic_year_of(self.period_start)
+
+
+# A document's name after «Приложение к …» (dative) and «в редакции …» (genitive).
+DOCUMENT_CASES = {
+    Roadmap.ApprovalKind.ORDER: ("приказу", "приказа"),
+    Roadmap.ApprovalKind.DECREE: ("распоряжению", "распоряжения"),
+    Roadmap.ApprovalKind.LETTER: ("письму", "письма"),
+    Roadmap.ApprovalKind.PROTOCOL: ("протоколу", "протокола"),
+    "": ("документу", "документа"),
+}
+
+
+class RoadmapEvent(models.Model):
+    """The roadmap's decisions, with the document behind each: approval, revisions by order,
+    renumbering, archive, back to draft. The roadmap's history page reads them with the
+    change history of its rows, grouped by revision."""
+
+    class Kind(models.TextChoices):
+        APPROVED = "approved", "Утверждена"
+        REVISION_OPENED = "revision_opened", "Начато внесение изменений"
+        REVISED = "revised", "Внесены изменения"
+        RENUMBERED = "renumbered", "Строки перенумерованы"
+        ARCHIVED = "archived", "Перенесена в архив"
+        BACK_TO_DRAFT = "back_to_draft", "Возвращена в черновик"
+
+    roadmap = models.ForeignKey(Roadmap, models.CASCADE, related_name="events", verbose_name="дорожная карта")
+    kind = models.CharField("событие", max_length=20, choices=Kind.choices)
+    at = models.DateTimeField("когда", default=timezone.now)
+    by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, models.SET_NULL, null=True, blank=True, related_name="+", verbose_name="кто"
+    )
+    document_kind = models.CharField(
+        "вид документа", max_length=20, choices=Roadmap.ApprovalKind.choices, blank=True
+    )
+    document_number = models.CharField("номер документа", max_length=50, blank=True)
+    document_date = models.DateField("дата документа", null=True, blank=True)
+    approved_by = models.CharField("кем подписан", max_length=300, blank=True)
+    reason = models.TextField("причина, комментарий", blank=True)
+    # What the event changed, for the history page: renumbering's [old, new] pairs.
+    details = models.JSONField("подробности", default=dict, blank=True)
+
+    class Meta:
+        verbose_name = "событие дорожной карты"
+        verbose_name_plural = "события дорожных карт"
+        ordering = ["roadmap", "at", "pk"]
+        constraints = [
+            # Approval and revisions name their order; going back to draft says why.
+            models.CheckConstraint(
+                condition=~Q(kind__in=["approved", "revised"])
+                | (~Q(document_number="") & Q(document_date__isnull=False)),
+                name="roadmap_event_order_named",
+            ),
+            models.CheckConstraint(
+                condition=~Q(kind="back_to_draft") | ~Q(reason=""), name="roadmap_event_draft_has_reason"
+            ),
+        ]
+        indexes = [
+            # The roadmap's history page: its events in order.
+            models.Index(fields=["roadmap", "at"], name="roadmap_event_roadmap_at_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} {self.at:%d.%m.%Y}"
+
+    @property
+    def document(self) -> str:
+        """«приказа от 16.02.2023 № 206», as the printout's «в редакции …» needs it."""
+        genitive = DOCUMENT_CASES.get(self.document_kind, DOCUMENT_CASES[""])[1]
+        when = f" от {self.document_date:%d.%m.%Y}" if self.document_date else ""
+        return f"{genitive}{when} № {self.document_number}"
 
 
 class RoadmapSchool(models.Model):
@@ -219,6 +355,44 @@ class TargetIndicator(models.Model):
         return self.name[:100]
 
 
+class TrashEntry(models.Model):
+    """«Корзина»: a row or a section with its rows, deleted by staff and restorable.
+
+    The rows stay in their tables with ``trash`` set (their windows, executors, marks and
+    evidence untouched); restoring clears it. Emptying the trash deletes them for good, and
+    only then do evidence files leave the disk.
+    """
+
+    roadmap = models.ForeignKey(
+        Roadmap, models.CASCADE, related_name="trash_entries", verbose_name="дорожная карта"
+    )
+    label = models.CharField("что удалено", max_length=300)
+    deleted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name="кто удалил",
+    )
+    deleted_at = models.DateTimeField("когда удалено", auto_now_add=True)
+
+    class Meta:
+        verbose_name = "удалённое (корзина)"
+        verbose_name_plural = "корзина"
+        ordering = ["-deleted_at"]
+
+    def __str__(self) -> str:
+        return self.label
+
+
+class OutsideTrashManager(models.Manager):
+    """Rows in the trash are not part of the roadmap: every page, count and export leaves them out."""
+
+    def get_queryset(self):
+        return super().get_queryset().filter(trash__isnull=True)
+
+
 class Section(models.Model):
     class Kind(models.TextChoices):
         SECTION = "section", "Раздел"
@@ -240,7 +414,18 @@ class Section(models.Model):
     order = models.PositiveIntegerField("порядок", default=0)
     number = models.CharField("номер", max_length=20, blank=True)
     title = models.TextField("название")
+    trash = models.ForeignKey(
+        TrashEntry,
+        models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="sections",
+        verbose_name="в корзине",
+    )
     history = HistoricalRecords(verbose_name="история раздела")
+
+    objects = OutsideTrashManager()
+    with_trash = models.Manager()  # noqa: DJ012 (a manager, not a field)
 
     class Meta:
         verbose_name = "раздел"
@@ -260,6 +445,8 @@ class Section(models.Model):
 
 
 class ActivityQuerySet(models.QuerySet):
+    """Read vocabulary of activities. ``Activity.objects`` leaves the trash out."""
+
     def visible_to(self, user) -> ActivityQuerySet:
         return self.filter(roadmap__in=Roadmap.objects.visible_to(user).values("pk"))
 
@@ -304,11 +491,20 @@ class Activity(models.Model):
     )
     # Bumped on every edit so that a stale form can be refused instead of overwriting.
     version = models.PositiveIntegerField("версия", default=1)
+    trash = models.ForeignKey(
+        TrashEntry,
+        models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="activities",
+        verbose_name="в корзине",
+    )
     created_at = models.DateTimeField("создано", auto_now_add=True)
     updated_at = models.DateTimeField("изменено", auto_now=True)
     history = HistoricalRecords(verbose_name="история мероприятия")
 
-    objects = ActivityQuerySet.as_manager()
+    objects = OutsideTrashManager.from_queryset(ActivityQuerySet)()
+    with_trash = ActivityQuerySet.as_manager()
 
     class Meta:
         verbose_name = "мероприятие"
@@ -340,6 +536,8 @@ class DeadlineWindow(models.Model):
     start = models.DateField("начало", null=True, blank=True)
     end = models.DateField("срок")
     source = models.CharField("источник", max_length=10, choices=Source.choices, default=Source.PARSED)
+    # Cancelled by staff, or no longer in the deadline text but kept for its marks (read again
+    # from the text, it comes back with them). Either way it is not an obligation.
     is_cancelled = models.BooleanField("отменён", default=False)
 
     class Meta:
@@ -394,6 +592,9 @@ class Executor(models.Model):
     )
     role = models.CharField("должность", max_length=300, blank=True)
     order = models.PositiveSmallIntegerField("порядок", default=0)
+    # No longer named in the responsible text, kept for its marks until staff decide;
+    # named again, it comes back with them.
+    is_dropped = models.BooleanField("больше не указан в тексте", default=False)
 
     class Meta:
         verbose_name = "исполнитель"
@@ -445,8 +646,10 @@ class CompletionMark(models.Model):
         ACCEPTED = "accepted", "Принято"
         RETURNED = "returned", "Возвращено на доработку"
 
-    executor = models.ForeignKey(Executor, models.CASCADE, related_name="marks", verbose_name="исполнитель")
-    window = models.ForeignKey(DeadlineWindow, models.CASCADE, related_name="marks", verbose_name="срок")
+    # A mark is the school's record of work done: nothing deletes it by cascade. Windows and
+    # executors that leave the text are kept (cancelled, dropped) while they have marks.
+    executor = models.ForeignKey(Executor, models.PROTECT, related_name="marks", verbose_name="исполнитель")
+    window = models.ForeignKey(DeadlineWindow, models.PROTECT, related_name="marks", verbose_name="срок")
     status = models.CharField("отметка", max_length=20, choices=Status.choices, default=Status.IN_PROGRESS)
     completed_on = models.DateField("дата выполнения", null=True, blank=True)
     comment = models.TextField("комментарий", blank=True)
@@ -458,7 +661,8 @@ class CompletionMark(models.Model):
         related_name="+",
         verbose_name="кто отметил",
     )
-    marked_at = models.DateTimeField("когда отмечено", auto_now=True)
+    # Set by the school's own save only: a review never moves it (not auto_now).
+    marked_at = models.DateTimeField("когда отмечено", default=timezone.now)
     review = models.CharField("проверка", max_length=20, choices=Review.choices, default=Review.PENDING)
     reviewed_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -502,7 +706,7 @@ def evidence_upload_to(instance: Evidence, filename: str) -> str:
 
 
 class Evidence(models.Model):
-    mark = models.ForeignKey(CompletionMark, models.CASCADE, related_name="evidence", verbose_name="отметка")
+    mark = models.ForeignKey(CompletionMark, models.PROTECT, related_name="evidence", verbose_name="отметка")
     file = models.FileField("файл", upload_to=evidence_upload_to, blank=True, max_length=200)
     url = models.URLField("ссылка", blank=True, max_length=1000)
     original_name = models.CharField("имя файла", max_length=255, blank=True)

@@ -173,7 +173,20 @@ def load_demo_school_roadmap(today: date) -> tuple[Roadmap, bool]:
     roadmap, created = roadmap_load(data=data)
     if created:
         _demo_marks(roadmap, today)
+    _link_current_year(roadmap)
     return roadmap, created
+
+
+def _link_current_year(roadmap: Roadmap) -> None:
+    """The coordinator and the mentor school watch МОБУ СОШ № 6 in this academic year too:
+    who watches a school is decided per academic year."""
+    department = Organisation.objects.get(name=TAGANROG_DEPARTMENT)
+    schools = {o.name: o for o in Organisation.objects.schools().filter(municipality=department.municipality)}
+    year = roadmap.academic_year
+    school = schools["МОБУ СОШ № 6"]
+    MentorPair.objects.get_or_create(mentor=schools["МОБУ лицей № 7"], mentee=school, academic_year=year)
+    coordinator = Person.objects.get(full_name="Баркалова Е.В.", organisation=department)
+    CoordinatorAssignment.objects.get_or_create(coordinator=coordinator, school=school, academic_year=year)
 
 
 def _demo_marks(roadmap: Roadmap, today: date) -> None:
