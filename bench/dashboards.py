@@ -126,7 +126,7 @@ def main() -> None:
         ("roadmaps", "roadmap_dashboard"),
     ]:
         scope = scopes[slug]
-        pairs = queries.totals(queries.pairs(scope.condition(), on=today))["total"]
+        pairs = queries.totals(queries.scope_obligations(scope, on=today, year=None))["total"]
         page = measure(client, reverse(f"monitoring:{name}", args=[scope.obj.pk]), args.runs)
         export = measure(client, reverse("monitoring:dashboard_export", args=[slug, scope.obj.pk]), args.runs)
         line = {"dashboard": slug, "pk": scope.obj.pk, "pairs": pairs, "page": page, "export": export}
@@ -137,7 +137,7 @@ def main() -> None:
     if connection.vendor == "postgresql":
         # The heaviest query of the region page, as the planner runs it.
         sql, params = queries.by_school(
-            queries.pairs(scopes["regions"].condition(), on=today)
+            queries.scope_obligations(scopes["regions"], on=today, year=None)
         ).query.sql_with_params()
         with connection.cursor() as cursor:
             cursor.execute(f"EXPLAIN (ANALYZE, FORMAT JSON) {sql}", params)

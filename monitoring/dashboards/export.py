@@ -14,7 +14,8 @@ from openpyxl.utils import get_column_letter
 from monitoring.dashboards import queries
 from monitoring.dashboards.forms import Filters
 from monitoring.dashboards.page import months, percent, section_label
-from monitoring.dashboards.queries import STATES, Scope
+from monitoring.dashboards.queries import Scope
+from roadmaps.obligations import RETURNED, STATES
 from schools.models import academic_year_label
 
 # Beyond this many rows the overdue sheet stops (and says so); the page lists them all.
@@ -34,7 +35,7 @@ KIND_LABELS = {
 
 
 def _counts(row: dict) -> list:
-    return [row["total"], *(row[s.key] for s in STATES), percent(row["on_time"] + row["late"], row["total"])]
+    return [row["total"], *(row[s.key] for s in STATES), percent(row["done"], row["total"])]
 
 
 def _sheet(workbook: Workbook, title: str, headers: list[str], rows, widths: list[int] | None = None) -> None:
@@ -73,11 +74,16 @@ def _summary(workbook: Workbook, scope: Scope, filters: Filters, total: dict) ->
     for state in STATES:
         sheet.append([state.label, total[state.key], percent(total[state.key], total["total"])])
     sheet.append(["Всего", total["total"], 100.0 if total["total"] else 0.0])
+    sheet.append([])
+    returned = total["returned"]
+    sheet.append(
+        [f"{RETURNED.capitalize()} на доработку (не выполнено)", returned, percent(returned, total["total"])]
+    )
 
 
 def dashboard_xlsx(scope: Scope, *, filters: Filters) -> bytes:
     on, year = filters.on, filters.year
-    qs = queries.pairs(scope.condition(), on=on, year=year)
+    qs = queries.scope_obligations(scope, on=on, year=year)
     workbook = Workbook(write_only=True)
     due_rows = list(queries.trend_due(qs))
     _summary(workbook, scope, filters, queries.summed(due_rows))
@@ -117,7 +123,7 @@ def dashboard_xlsx(scope: Scope, *, filters: Filters) -> bytes:
 def _mentor_sheet(workbook: Workbook, scope: Scope, filters: Filters) -> None:
     pairs = queries.mentor_pairs(scope, on=filters.on, year=filters.year)
     progress = queries.mentee_progress(scope, pairs.values("mentee"), on=filters.on, year=filters.year)
-    empty = {"total": 0, "on_time": 0, "late": 0, **{s.key: 0 for s in STATES}}
+    empty = {"total": 0, "done": 0, **{s.key: 0 for s in STATES}}
     rows = (
         [
             str(p.mentor),
@@ -177,14 +183,24 @@ def _overdue_sheet(workbook: Workbook, qs, filters: Filters) -> None:
             r["end"].strftime("%d.%m.%Y"),
             (filters.on - r["end"]).days,
             r["executors"],
+            r["returned"],
             r["names"],
         ]
         for r in found[:OVERDUE_LIMIT]
     ]
     if len(found) > OVERDUE_LIMIT:
         rows.append([f"Показаны первые {OVERDUE_LIMIT} строк; остальные — на странице мониторинга."])
-    headers = ["Дорожная карта", "№", "Мероприятие", "Срок", "Дней просрочки", "Исполнителей", "Исполнители"]
-    _sheet(workbook, "Просроченные", headers, rows, [40, 8, 60, 12, 14, 14, 60])
+    headers = [
+        "Дорожная карта",
+        "№",
+        "Мероприятие",
+        "Срок",
+        "Дней просрочки",
+        "Исполнителей",
+        f"Из них {RETURNED} на доработку",
+        "Исполнители",
+    ]
+    _sheet(workbook, "Просроченные", headers, rows, [40, 8, 60, 12, 14, 14, 16, 60])
 
 
 def export_filename(scope: Scope, filters: Filters) -> str:

@@ -2,7 +2,7 @@
 data of its charts (read by ``static/js/dashboards.js`` from a ``json_script`` block).
 
 The number of queries is fixed: one per figure, one per page of a table (the rows and their
-total together), whatever the number of pairs. ``dashboard_table`` is one table alone, for htmx
+total together), whatever the number of obligations. ``dashboard_table`` is one table alone, for htmx
 turning its page: that page's query (with the heatmap for «by school» and «by section»).
 """
 
@@ -17,12 +17,21 @@ from django.http import QueryDict
 
 from monitoring.dashboards import queries
 from monitoring.dashboards.forms import Filters
-from monitoring.dashboards.queries import STATES, Scope, State
+from monitoring.dashboards.queries import Scope
+from roadmaps.obligations import BY_KEY, RETURNED, STATES, Reading, State
 from roadmaps.permissions import visible_schools
 from schools.models import academic_year_of
 
 PAGE_SIZE = 20
 SECTION_PAGE_SIZE = 12
+
+# What every table of the page reads: the states its columns and bars show, and how a returned
+# obligation (not done, owed again) is marked.
+STATES_CONTEXT = {
+    "states": STATES,
+    "returned_label": RETURNED,
+    "returned_css": Reading(BY_KEY["overdue"], returned=True).css,
+}
 
 
 @dataclass(frozen=True)
@@ -38,7 +47,7 @@ class Month:
     due: int
     done_of_due: int
     done: int
-    cumulative_percent: float | None  # of the pairs due so far, the share done; none after «as of»
+    cumulative_percent: float | None  # of the obligations due so far, the share done; none after «as of»
 
 
 @dataclass(frozen=True)
@@ -65,12 +74,12 @@ def state_figures(total: dict) -> list[StateFigure]:
 
 
 def months(due_rows, done_rows, *, on: date) -> list[Month]:
-    """The trend: per month, pairs due, done of those, done in the month, cumulative share done.
+    """The trend: per month, obligations due, done of those, done in the month, cumulative share done.
 
     The axis holds every month of each academic year that has data (September to August), so
     that a year reads whole and the years without roadmaps between them take no room.
     """
-    due = {row["month"]: {"due": row["total"], "done": row["on_time"] + row["late"]} for row in due_rows}
+    due = {row["month"]: {"due": row["total"], "done": row["done"]} for row in due_rows}
     done = {row["month"]: row["done"] for row in done_rows}
     years = sorted({academic_year_of(month) for month in set(due) | set(done)})
     # Month 8 counted from January (0) of the year is September.
@@ -165,7 +174,7 @@ class LinkedPage(Page):
 
 class LinkedPaginator(Paginator):
     """Pages whose total number of rows comes with the rows (``COUNT(*) OVER ()``): a page of a
-    breakdown costs one query over the pairs, not two."""
+    breakdown costs one query over the obligations, not two."""
 
     def __init__(self, rows, size: int, *, table: str, params: QueryDict) -> None:
         super().__init__(rows, size)
@@ -201,7 +210,7 @@ def paginate(rows, params: QueryDict, table: str, size: int | None = None) -> Li
 
 def heatmap(qs, *, schools: Page, sections: Page, scope: Scope) -> list[tuple[dict, list[Cell | None]]]:
     """Rows: the schools of the current page of «by school»; columns: the sections of the current
-    page of «by section»; each cell the share of the school's pairs in that section done."""
+    page of «by section»; each cell the share of the school's part in that section done."""
     school_rows, section_rows = list(schools), list(sections)
     if not school_rows or not section_rows:
         return []
@@ -233,6 +242,8 @@ def chart_data(figures: list[StateFigure], trend: list[Month]) -> dict:
             "due": [m.due for m in trend],
             "done": [m.done for m in trend],
             "share": [m.cumulative_percent for m in trend],
+            # What is done is drawn in the colour of «done on time».
+            "done_color": BY_KEY["on_time"].color,
         },
     }
 
@@ -285,7 +296,7 @@ def _heatmap(qs, scope: Scope, schools: LinkedPage | None, sections: LinkedPage)
 
 def dashboard_page(scope: Scope, *, filters: Filters, params: QueryDict, user) -> dict:
     """Everything the dashboard template shows, in a fixed number of queries."""
-    qs = queries.pairs(scope.condition(), on=filters.on, year=filters.year)
+    qs = queries.scope_obligations(scope, on=filters.on, year=filters.year)
     due_rows = list(queries.trend_due(qs))
     figures = state_figures(total := queries.summed(due_rows))
     municipalities = (
@@ -302,6 +313,7 @@ def dashboard_page(scope: Scope, *, filters: Filters, params: QueryDict, user) -
     school_ids |= {pk for p in mentors for pk in (p.mentor_id, p.mentee_id)}
     return {
         "scope": scope,
+        **STATES_CONTEXT,
         "total": total,
         "figures": figures,
         "municipalities": municipalities,
@@ -321,8 +333,8 @@ def dashboard_page(scope: Scope, *, filters: Filters, params: QueryDict, user) -
 def dashboard_table(scope: Scope, table: str, *, filters: Filters, params: QueryDict, user) -> dict:
     """Only what one table of the dashboard shows (a page of it asked by htmx): its page's query
     and, for «by school» and «by section», the other one's current page and the heatmap."""
-    qs = queries.pairs(scope.condition(), on=filters.on, year=filters.year)
-    context: dict = {"scope": scope}
+    qs = queries.scope_obligations(scope, on=filters.on, year=filters.year)
+    context: dict = {"scope": scope, **STATES_CONTEXT}
     if table in ("schools", "sections"):
         context["schools"] = schools = _schools(qs, scope, filters, params)
         context.update(_heatmap(qs, scope, schools, _sections(qs, scope, params)))

@@ -1,27 +1,24 @@
 """The figures of a dashboard, each computed by one SQL query.
 
-The unit of progress is a (deadline window, executor) pair: a live window of an activity
-times each executor of that activity who can mark (one with an organisation or a person).
-Its mark is the ``CompletionMark`` of that executor and window. As of a day each pair is in
-one of the five ``STATES``. ``pairs()`` is the queryset of pairs (executors joined to their
-activity's windows and, by a filtered LEFT JOIN, to the mark); every breakdown below is a
-``values().annotate()`` over it, so the database does the counting.
+The unit counted is the obligation (``roadmaps.obligations``): one live deadline window of an
+activity for one executor who must act. ``scope_obligations()`` is the scope's obligations
+with their state as of a day; every breakdown below is a ``values().annotate()`` over it, so
+the database does the counting. The states, what counts as done, which roadmaps count where
+and a school's part are the obligations' rules, not this module's.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
-from typing import Any, ClassVar, NamedTuple
+from typing import Any, ClassVar
 
 from django.db.models import (
     Aggregate,
-    Case,
     CharField,
     Count,
     ExpressionWrapper,
     F,
-    FilteredRelation,
     FloatField,
     OuterRef,
     Q,
@@ -29,42 +26,22 @@ from django.db.models import (
     Subquery,
     TextField,
     Value,
-    When,
 )
 from django.db.models.functions import Coalesce, NullIf, TruncMonth
 
-from roadmaps.models import Activity, CompletionMark, Executor, Roadmap
-from schools.models import (
-    MentorPair,
-    Municipality,
-    Organisation,
-    Person,
-    academic_year_bounds,
-    academic_year_of,
+from roadmaps.models import Activity, Executor, Roadmap
+from roadmaps.obligations import (
+    DONE_CODES,
+    OVERDUE,
+    STATES,
+    Where,
+    counts,
+    obligations,
+    returned_condition,
+    school_part,
+    where_for_year,
 )
-
-
-class State(NamedTuple):
-    code: int
-    key: str
-    label: str
-    color: str
-
-
-ON_TIME, LATE, OVERDUE, IN_PROGRESS, NOT_DUE = 1, 2, 3, 4, 5
-STATES = (
-    State(ON_TIME, "on_time", "Выполнено в срок", "#198754"),
-    State(LATE, "late", "Выполнено с опозданием", "#7cb342"),
-    State(OVERDUE, "overdue", "Просрочено", "#dc3545"),
-    State(IN_PROGRESS, "in_progress", "В работе", "#0dcaf0"),
-    State(NOT_DUE, "not_due", "Срок не наступил", "#6c757d"),
-)
-DONE_CODES = (ON_TIME, LATE)
-
-# Drafts are not in force: they count only on their own roadmap's dashboard.
-LIVE = ~Q(activity__roadmap__status=Roadmap.Status.DRAFT)
-# GROUP and ROLE executors with neither an organisation nor a person cannot mark.
-CAN_MARK = Q(organisation__isnull=False) | Q(person__isnull=False)
+from schools.models import MentorPair, Municipality, Organisation, Person, academic_year_of
 
 
 def org_name(prefix: str = "") -> Coalesce:
@@ -97,12 +74,14 @@ class Scope:
     """What a dashboard covers.
 
     - region, municipality: the roadmaps their organisations own (the municipal roadmaps and
-      the schools' own), drafts excepted; this is what the department runs and sees;
-    - school: the school's part in the roadmaps of its municipality (the municipal one and its
-      own), so that it equals the school's row on the municipality's dashboard;
-    - roadmap: every pair of the roadmap, whatever its status.
+      the schools' own); this is what the department runs and sees;
+    - school: the school's part (``school_part``) in the roadmaps of its municipality (the
+      municipal one and its own), as its card on the start pages and its row «по школам»;
+    - roadmap: every obligation of the roadmap, whatever its status (``Where.OWN_PAGE``).
 
-    ``schools`` narrows the pairs to these executors (a coordinator's own schools).
+    Region, municipality and school count today's work (approved roadmaps), or for a past
+    academic year its history (approved and archived ones): ``where``.
+    ``schools`` narrows the obligations to these executors (a coordinator's own schools).
     """
 
     kind: str  # "region" | "municipality" | "school" | "roadmap"
@@ -120,78 +99,43 @@ class Scope:
     def slug(self) -> str:
         return self.SLUGS[self.kind]
 
+    def where(self, *, on: date, year: int | None) -> Where:
+        if self.kind == "roadmap":
+            return Where.OWN_PAGE
+        return where_for_year(year, academic_year_of(on))
+
     def condition(self) -> Q:
         pk = self.obj.pk
         if self.kind == "roadmap":
             condition = Q(activity__roadmap=pk)
         elif self.kind == "region":
-            condition = LIVE & Q(activity__roadmap__owner__region=pk)
+            condition = Q(activity__roadmap__owner__region=pk)
         elif self.kind == "municipality":
-            condition = LIVE & Q(activity__roadmap__owner__municipality=pk)
+            condition = Q(activity__roadmap__owner__municipality=pk)
         else:
-            condition = LIVE & Q(
-                organisation=pk, activity__roadmap__owner__municipality=self.obj.municipality_id
-            )
+            condition = school_part([pk])
         if self.schools is not None:
             condition &= Q(organisation__in=self.schools)
         return condition
 
 
-def schools_condition(school_ids) -> Q:
-    """Each school's part in the roadmaps of its own municipality (the school scope, for many)."""
-    return LIVE & Q(
-        organisation__in=school_ids, activity__roadmap__owner__municipality=F("organisation__municipality")
-    )
-
-
-def pairs(condition: Q, *, on: date, year: int | None = None) -> QuerySet[Executor]:
-    """The pairs matching ``condition`` (a Q on Executor), each annotated with its ``state`` as of ``on``.
-
-    ``year`` keeps the windows ending in that academic year.
-    """
-    # One filter() call: conditions on the multi-valued windows share one join.
-    window = Q(activity__windows__is_cancelled=False)
-    if year is not None:
-        window &= Q(activity__windows__end__range=academic_year_bounds(year))
-    done = Q(
-        mark__status=CompletionMark.Status.DONE,
-        mark__review__in=[CompletionMark.Review.PENDING, CompletionMark.Review.ACCEPTED],
-        mark__completed_on__lte=on,
-    )
-    return (
-        Executor.objects.filter(CAN_MARK, condition, window)
-        .annotate(mark=FilteredRelation("marks", condition=Q(marks__window=F("activity__windows"))))
-        .annotate(
-            state=Case(
-                When(done & Q(mark__completed_on__lte=F("activity__windows__end")), then=Value(ON_TIME)),
-                When(done, then=Value(LATE)),
-                When(activity__windows__end__lt=on, then=Value(OVERDUE)),
-                When(activity__windows__start__gt=on, then=Value(NOT_DUE)),
-                default=Value(IN_PROGRESS),
-            )
-        )
-        .order_by()
-    )
-
-
-def state_counts() -> dict[str, Any]:
-    counts: dict[str, Any] = {"total": Count("pk")}
-    for state in STATES:
-        counts[state.key] = Count("pk", filter=Q(state=state.code))
-    return counts
+def scope_obligations(scope: Scope, *, on: date, year: int | None) -> QuerySet[Executor]:
+    """The scope's obligations, each with its ``state`` as of ``on``; ``year`` keeps the windows
+    ending in that academic year."""
+    return obligations(scope.condition(), on=on, where=scope.where(on=on, year=year), year=year)
 
 
 def _counted(rows: QuerySet) -> QuerySet:
-    """Each group's counts per state, ``done`` and ``done_pct`` (for sorting by share)."""
-    return rows.annotate(**state_counts()).annotate(
-        done=F("on_time") + F("late"),
-        done_pct=ExpressionWrapper((F("on_time") + F("late")) * 100.0 / F("total"), FloatField()),
+    """Each group's total, counts per state and ``done`` (``counts``), with ``done_pct`` and
+    ``overdue_pct`` for sorting by share."""
+    return rows.annotate(**counts()).annotate(
+        done_pct=ExpressionWrapper(F("done") * 100.0 / F("total"), FloatField()),
         overdue_pct=ExpressionWrapper(F("overdue") * 100.0 / F("total"), FloatField()),
     )
 
 
 def totals(qs: QuerySet) -> dict[str, int]:
-    return qs.aggregate(**state_counts())
+    return qs.aggregate(**counts())
 
 
 SCHOOL_SORTS = {
@@ -200,8 +144,15 @@ SCHOOL_SORTS = {
     "name": ("name",),
 }
 
+
+def any_school() -> Q:
+    """Every school's part: a school's row «по школам» and in the heatmap is what its own
+    dashboard counts."""
+    return school_part(Organisation.objects.schools().values("pk"))
+
+
 # The breakdowns group by ids only and read names per group (a subquery on the grouped id), so
-# that tens of thousands of pairs are not carried through the aggregate with their texts.
+# that tens of thousands of obligations are not carried through the aggregate with their texts.
 
 
 def _organisation_name(ref: str) -> Subquery:
@@ -213,7 +164,7 @@ def _field(model, ref: str, field: str) -> Subquery:
 
 
 def by_school(qs: QuerySet, sort: str = "overdue") -> QuerySet:
-    rows = _counted(qs.filter(organisation__kind=Organisation.Kind.SCHOOL).values("organisation"))
+    rows = _counted(qs.filter(any_school()).values("organisation"))
     rows = rows.annotate(
         name=_organisation_name("organisation"),
         municipality_name=_field(Organisation, "organisation", "municipality__name"),
@@ -256,7 +207,7 @@ def by_section(qs: QuerySet, scope: Scope) -> QuerySet:
 
 
 def section_filter(sections: list[dict], scope: Scope) -> Q:
-    """Pairs in these sections (rows of ``by_section``)."""
+    """Obligations in these sections (rows of ``by_section``)."""
     condition = Q(pk__in=[])
     for row in sections:
         if scope.kind == "roadmap" and row["section"]:
@@ -273,22 +224,19 @@ def section_key(row: dict, scope: Scope) -> int | str | None:
 
 
 def heatmap_cells(qs: QuerySet, *, school_ids, sections: list[dict], scope: Scope) -> QuerySet:
-    """Per (school, section): pairs and pairs done; ``school_ids`` None for every school."""
+    """Per (school, section): the school's part there and how much of it is done; ``school_ids``
+    None for every school."""
     key, field = (
         ("section", "activity__section") if scope.kind == "roadmap" else ("title", "activity__section__title")
     )
-    schools = (
-        Q(organisation__kind=Organisation.Kind.SCHOOL)
-        if school_ids is None
-        else Q(organisation__in=school_ids)
-    )
+    schools = any_school() if school_ids is None else school_part(school_ids)
     rows = qs.filter(section_filter(sections, scope), schools).values("organisation", **{key: F(field)})
     return rows.annotate(total=Count("pk"), done=Count("pk", filter=Q(state__in=DONE_CODES)))
 
 
 def by_executor(qs: QuerySet) -> QuerySet:
     """By person, else by organisation; the most overdue first. (Names are two subqueries: wrapped
-    in one expression they would be grouped by, and run for every pair.)"""
+    in one expression they would be grouped by, and run for every obligation.)"""
     rows = _counted(qs.values("organisation", "person")).annotate(
         person_name=_field(Person, "person", "full_name"),
         organisation_name=_organisation_name("organisation"),
@@ -297,19 +245,24 @@ def by_executor(qs: QuerySet) -> QuerySet:
 
 
 def trend_due(qs: QuerySet) -> QuerySet:
-    """Per month of the deadline: the pairs due, in each state as of the day."""
-    return qs.values(month=TruncMonth("activity__windows__end")).annotate(**state_counts()).order_by("month")
+    """Per month of the deadline: the obligations due, in each state as of the day, and how many
+    of them the reviewer returned (owed again)."""
+    return (
+        qs.values(month=TruncMonth("activity__windows__end"))
+        .annotate(**counts(), returned=Count("pk", filter=returned_condition()))
+        .order_by("month")
+    )
 
 
 def summed(rows) -> dict[str, int]:
     """The counts of several groups added up (the totals from the months of ``trend_due``, which
-    saves a query over all the pairs)."""
-    keys = ["total", *(state.key for state in STATES)]
+    saves a query over all the obligations)."""
+    keys = ["total", *(state.key for state in STATES), "done", "returned"]
     return {key: sum(row[key] for row in rows) for key in keys}
 
 
 def trend_done(qs: QuerySet) -> QuerySet:
-    """Per month of completion: pairs done."""
+    """Per month of completion: obligations done."""
     return (
         qs.filter(state__in=DONE_CODES)
         .values(month=TruncMonth("mark__completed_on"))
@@ -319,7 +272,8 @@ def trend_done(qs: QuerySet) -> QuerySet:
 
 
 def overdue_windows(qs: QuerySet) -> QuerySet:
-    """Overdue (activity, window) rows, longest overdue first, with the executors behind."""
+    """Overdue (activity, window) rows, longest overdue first, with the executors behind and how
+    many of them had their mark returned."""
     rows = qs.filter(state=OVERDUE).values(
         window=F("activity__windows"),
         start=F("activity__windows__start"),
@@ -328,7 +282,11 @@ def overdue_windows(qs: QuerySet) -> QuerySet:
         position=F("activity__order"),
         roadmap=F("activity__roadmap"),
     )
-    rows = rows.annotate(executors=Count("pk"), names=NameList(EXECUTOR_NAME)).annotate(
+    rows = rows.annotate(
+        executors=Count("pk"),
+        returned=Count("pk", filter=returned_condition()),
+        names=NameList(EXECUTOR_NAME),
+    ).annotate(
         number=_field(Activity, "activity_pk", "number"),
         content=_field(Activity, "activity_pk", "content"),
         roadmap_title=_field(Roadmap, "roadmap", "title"),
@@ -361,11 +319,12 @@ def mentor_pairs(scope: Scope, *, on: date, year: int | None) -> QuerySet[Mentor
 
 
 def mentee_progress(scope: Scope, school_ids, *, on: date, year: int | None) -> dict[int, dict]:
-    """Each mentee's counts: within the dashboard's scope, or (on a school's dashboard, where the
-    mentees are other schools) within each mentee's own school scope."""
+    """Each mentee's part (``school_part``, as its row «по школам»): within the dashboard's scope,
+    or (on a school's dashboard, where the mentees are other schools) its own school scope."""
     if scope.kind == "school":
-        condition = schools_condition(school_ids)
+        condition = school_part(school_ids)
     else:
-        condition = scope.condition() & Q(organisation__in=school_ids)
-    rows = _counted(pairs(condition, on=on, year=year).values("organisation"))
+        condition = scope.condition() & school_part(school_ids)
+    where = scope.where(on=on, year=year)
+    rows = _counted(obligations(condition, on=on, where=where, year=year).values("organisation"))
     return {row["organisation"]: row for row in rows}

@@ -7,14 +7,14 @@ from datetime import date, datetime, timedelta
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
-from django.db.models import F, OuterRef, Q, Subquery
+from django.db.models import BooleanField, Case, F, Q, Value, When
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
 from monitoring.models import CalendarFeed
-from roadmaps.models import CompletionMark, DeadlineWindow, Roadmap
+from roadmaps.obligations import Reading, Where, acted_by, obligations, reading_of_row, watched_condition
 from roadmaps.permissions import scope_of
-from schools.models import Membership, Person
+from schools.models import CoordinatorAssignment, Membership, Person
 
 # Calendar feed: create, renew, revoke
 
@@ -86,13 +86,21 @@ class CalendarEvent:
     deadline_text: str
     roadmap_title: str
     executor_name: str
+    # The obligation's state as of the day the feed is read (``roadmaps.obligations``).
+    reading: Reading
+    # The day it was completed, when it counts as done that day.
     done_on: date | None
     # True when the user watches the executor (a coordinator's school) rather than acts.
     watched: bool
 
     @property
     def is_done(self) -> bool:
-        return self.done_on is not None
+        return self.reading.is_done
+
+    @property
+    def returned(self) -> bool:
+        """The reviewer returned the mark: it is owed again."""
+        return self.reading.returned
 
 
 def user_timezone(user) -> str:
@@ -113,74 +121,63 @@ def user_timezone(user) -> str:
 
 
 def calendar_events(user, today: date) -> list[CalendarEvent]:
-    """The (window, executor) pairs the user must act on or watch, like the reminders decide:
+    """The obligations of today's work (``Where.TODAY``) the user must act on or watch, as the
+    reminders decide:
 
-    - the user's school as a principal, the user by name, the user's department as staff;
-    - as a coordinator, the schools assigned to them.
+    - what the user acts on (``acted_by``): their school as its principal, their own name, their
+      department's own rows as its staff;
+    - as a coordinator, the schools assigned to them, each in the academic years of its
+      assignments (``watched_condition``): a window counts in the year it ends in.
 
-    Live windows of approved roadmaps ending from a year ago to two years ahead; one query
-    for the pairs, plus the user's roles.
+    Windows ending from a year ago to two years ahead, each with its state as of ``today``: one
+    query for the obligations, plus the user's roles and a coordinator's assignments.
     """
     scope = scope_of(user)
-    acting_orgs = scope.principal_schools | scope.staff_organisations
-    if not acting_orgs and not scope.person_id and not scope.assigned_schools:
+    acts = scope.principal_schools or scope.staff_organisations or scope.person_id
+    if not acts and not scope.assigned_schools:
         return []
-    mine = Q(pk__in=[])
-    if acting_orgs:
-        mine |= Q(executor_organisation__in=acting_orgs, executor_person__isnull=True)
-    if scope.person_id:
-        mine |= Q(executor_person=scope.person_id)
-    # A coordinator follows the schools assigned to them, whatever the academic year of the
-    # assignment: the same schools their home page lists and whose marks they may accept.
-    watched = Q(executor_organisation__in=scope.assigned_schools) if scope.assigned_schools else Q(pk__in=[])
-    done = CompletionMark.objects.filter(
-        window=OuterRef("pk"), executor=OuterRef("executor_id"), status=CompletionMark.Status.DONE
-    ).exclude(review=CompletionMark.Review.RETURNED)
+    mine = acted_by(scope)
+    watched = Q(pk__in=[])
+    if scope.assigned_schools:
+        assignments = CoordinatorAssignment.objects.filter(coordinator_id=scope.person_id)
+        watched = watched_condition(assignments.values_list("school_id", "academic_year"))
+    # In the same condition as the rest (one filter() call): one join of the windows.
+    feed = Q(activity__windows__end__range=(today - FEED_PAST, today + FEED_AHEAD))
     rows = (
-        DeadlineWindow.objects.filter(
-            is_cancelled=False,
-            activity__roadmap__status=Roadmap.Status.APPROVED,
-            end__range=(today - FEED_PAST, today + FEED_AHEAD),
-        )
+        obligations((mine | watched) & feed, on=today, where=Where.TODAY)
         .annotate(
-            executor_id=F("activity__executors__id"),
-            executor_organisation=F("activity__executors__organisation_id"),
-            executor_person=F("activity__executors__person_id"),
-            executor_label=F("activity__executors__label"),
-            executor_short_name=F("activity__executors__organisation__short_name"),
-            executor_name=F("activity__executors__organisation__name"),
+            watched=Case(When(mine, then=Value(False)), default=Value(True), output_field=BooleanField())
         )
-        .filter(mine | watched)
-        .annotate(done_on=Subquery(done.values("completed_on")[:1]))
-        .order_by("end", "activity__roadmap_id", "activity__order", "executor_id")
+        .order_by("activity__windows__end", "activity__roadmap_id", "activity__order", "pk")
         .values(
             "pk",
-            "executor_id",
-            "start",
-            "end",
+            "state",
+            "watched",
+            "label",
+            "organisation",
+            "person",
+            "organisation__short_name",
+            "organisation__name",
             "activity_id",
             "activity__number",
             "activity__content",
             "activity__deadline_text",
             "activity__roadmap__title",
-            "executor_label",
-            "executor_organisation",
-            "executor_person",
-            "executor_short_name",
-            "executor_name",
-            "done_on",
+            "mark__completed_on",
+            "mark__review",
+            window=F("activity__windows"),
+            start=F("activity__windows__start"),
+            end=F("activity__windows__end"),
         )
     )
     events = []
     for row in rows:
-        organisation_id, person_id = row["executor_organisation"], row["executor_person"]
-        acts = person_id is not None and person_id == scope.person_id
-        acts = acts or (person_id is None and organisation_id in acting_orgs)
-        is_school = organisation_id is not None and person_id is None
+        reading = reading_of_row(row["state"], row["mark__review"])
+        is_school = row["organisation"] is not None and row["person"] is None
         events.append(
             CalendarEvent(
-                window_id=row["pk"],
-                executor_id=row["executor_id"],
+                window_id=row["window"],
+                executor_id=row["pk"],
                 start=row["start"],
                 end=row["end"],
                 activity_id=row["activity_id"],
@@ -190,12 +187,13 @@ def calendar_events(user, today: date) -> list[CalendarEvent]:
                 roadmap_title=row["activity__roadmap__title"],
                 # A school by its name, a person as the roadmap writes them (as the reminders do).
                 executor_name=(
-                    (row["executor_short_name"] or row["executor_name"])
+                    (row["organisation__short_name"] or row["organisation__name"])
                     if is_school
-                    else row["executor_label"]
+                    else row["label"]
                 ),
-                done_on=row["done_on"],
-                watched=not acts,
+                reading=reading,
+                done_on=row["mark__completed_on"] if reading.is_done else None,
+                watched=row["watched"],
             )
         )
     return events

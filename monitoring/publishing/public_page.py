@@ -2,7 +2,8 @@
 
 It shows counts, never people: no executor labels (they name people), no comments, marks
 or evidence, and names written into the activity text are masked. The unit counted is the
-(deadline window, executor) pair of the dashboards.
+obligation (``roadmaps.obligations``), with its states and their labels and colours, as on
+the roadmap's own dashboard.
 """
 
 from __future__ import annotations
@@ -21,19 +22,19 @@ from django.db.models import Count, Q
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
-from monitoring.dashboards.queries import pairs, state_counts
 from monitoring.models import PublicPage
 from roadmaps.models import Activity, Roadmap, Section
+from roadmaps.obligations import (
+    DONE_CODES,
+    RETURNED,
+    STATES,
+    State,
+    Where,
+    counts,
+    obligations,
+    returned_condition,
+)
 from schools.models import Person
-
-# The five states of a pair, in the order the page and its bars show them.
-STATES = [
-    ("on_time", "выполнено в срок", "success"),
-    ("late", "выполнено с опозданием", "late"),
-    ("overdue", "просрочено", "danger"),
-    ("in_progress", "в работе", "info"),
-    ("upcoming", "срок не наступил", "secondary"),
-]
 
 # «Карлина О.А.», «Земляненко  Н.В.», «Иванова-Петрова А.Б.»
 _SURNAME_FIRST = r"\b[А-ЯЁ][а-яё]+(?:-[А-ЯЁ][а-яё]+)?\s+[А-ЯЁ]\.\s*[А-ЯЁ]\."
@@ -105,39 +106,42 @@ def get_public_page(token: str) -> PublicPage:
 
 @dataclass
 class Counts:
+    """How many obligations are in each state (by ``State.key``), how many of them were returned
+    (not done, owed again), and by how many executors."""
+
+    by_key: dict[str, int] = field(default_factory=lambda: {state.key: 0 for state in STATES})
     total: int = 0
-    on_time: int = 0
-    late: int = 0
-    overdue: int = 0
-    in_progress: int = 0
-    upcoming: int = 0
+    returned: int = 0
     executors: int = 0
+
+    returned_label = RETURNED
 
     @property
     def done(self) -> int:
-        return self.on_time + self.late
+        return sum(self.by_key[state.key] for state in STATES if state.code in DONE_CODES)
 
     @property
     def percent(self) -> int | None:
-        """Share of pairs done (on time or late), or None when nothing is to be done."""
+        """Share of obligations done (on time or late), or None when nothing is to be done."""
         return round(100 * self.done / self.total) if self.total else None
 
     def add(self, other: Counts) -> None:
-        for key, _, _ in STATES:
-            setattr(self, key, getattr(self, key) + getattr(other, key))
+        for key, count in other.by_key.items():
+            self.by_key[key] += count
         self.total += other.total
+        self.returned += other.returned
 
     @property
-    def by_state(self) -> list[tuple[str, str, str, int]]:
-        return [(key, label, css, getattr(self, key)) for key, label, css in STATES]
+    def by_state(self) -> list[tuple[State, int]]:
+        return [(state, self.by_key[state.key]) for state in STATES]
 
     @property
-    def segments(self) -> list[tuple[str, str, str, int, float]]:
-        """(key, label, colour, count, width in %) of each state that has pairs, for a stacked bar."""
+    def segments(self) -> list[tuple[State, int, float]]:
+        """(state, count, width in %) of each state that has obligations, for a stacked bar."""
         return [
-            (key, label, css, getattr(self, key), 100 * getattr(self, key) / self.total)
-            for key, label, css in STATES
-            if getattr(self, key)
+            (state, self.by_key[state.key], 100 * self.by_key[state.key] / self.total)
+            for state in STATES
+            if self.by_key[state.key]
         ]
 
 
@@ -173,25 +177,26 @@ class PublicProgress:
     sections: list[PublicSection]
 
 
-def pair_counts(roadmap: Roadmap, today: date) -> dict[int, Counts]:
-    """Per activity, how many (window, executor) pairs are in each state as of ``today``: one query.
+def obligation_counts(roadmap: Roadmap, today: date) -> dict[int, Counts]:
+    """Per activity, how many obligations are in each state as of ``today``: one query.
 
-    The states are the dashboards' own (``monitoring.dashboards.queries.pairs``), so the public
-    page and the dashboard of the same roadmap show the same figures.
+    They are the obligations of the roadmap's own page (``Where.OWN_PAGE``), so the public page
+    and the roadmap's dashboard show the same figures.
     """
     rows = (
-        pairs(Q(activity__roadmap=roadmap), on=today)
+        obligations(Q(activity__roadmap=roadmap), on=today, where=Where.OWN_PAGE)
         .values("activity")
-        .annotate(**state_counts(), executors=Count("pk", distinct=True))
+        .annotate(
+            **counts(),
+            returned=Count("pk", filter=returned_condition()),
+            executors=Count("pk", distinct=True),
+        )
     )
     return {
         row["activity"]: Counts(
+            by_key={state.key: row[state.key] for state in STATES},
             total=row["total"],
-            on_time=row["on_time"],
-            late=row["late"],
-            overdue=row["overdue"],
-            in_progress=row["in_progress"],
-            upcoming=row["not_due"],
+            returned=row["returned"],
             executors=row["executors"],
         )
         for row in rows
@@ -211,7 +216,7 @@ def public_progress(page: PublicPage) -> PublicProgress:
         key=len,
         reverse=True,
     )
-    counts = pair_counts(roadmap, today)
+    per_activity = obligation_counts(roadmap, today)
     loose = PublicSection(number="", title="", kind="")
     sections = {
         s.pk: PublicSection(number=s.number, title=mask_names(s.title, known), kind=s.kind)
@@ -224,7 +229,7 @@ def public_progress(page: PublicPage) -> PublicProgress:
     )
     total = Counts()
     for pk, section_id, parent_id, number, content, deadline_text in activities:
-        row_counts = counts.get(pk, Counts())
+        row_counts = per_activity.get(pk, Counts())
         section = sections.get(section_id, loose)
         section.activities.append(
             PublicActivity(

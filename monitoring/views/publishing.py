@@ -74,7 +74,8 @@ def public_page_settings(request, pk: int):
 @login_required
 @require_POST
 def public_page_update(request, pk: int):
-    roadmap = get_roadmap_for_user(request.user, pk, write=True)
+    # Publishing is not a change of the text: allowed on an approved roadmap, which is what it is for.
+    roadmap = get_roadmap_for_user(request.user, pk, manage=True)
     if request.POST.get("action") == "publish":
         try:
             public_page_publish(roadmap=roadmap, by=request.user)

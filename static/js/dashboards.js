@@ -91,7 +91,7 @@
           type: "bar",
           label: "Выполнено в месяце (пар)",
           data: trend.done,
-          backgroundColor: "#198754",
+          backgroundColor: trend.done_color,
           yAxisID: "y",
           order: 2,
         },

@@ -13,9 +13,9 @@ from django.utils import timezone
 from icalendar import Calendar
 
 from monitoring.models import CalendarFeed
-from monitoring.publishing import calendar_feed_create
-from roadmaps.models import Activity, CompletionMark, DeadlineWindow, Executor, Roadmap
-from schools.models import Organisation
+from monitoring.publishing import calendar_events, calendar_feed_create
+from roadmaps.models import Activity, CompletionMark, DeadlineWindow, Executor, Roadmap, TrashEntry
+from schools.models import CoordinatorAssignment, Organisation, Person, academic_year_bounds, academic_year_of
 
 pytestmark = pytest.mark.django_db
 
@@ -75,13 +75,19 @@ def events_by_pair(calendar: Calendar) -> dict[tuple[int, int], object]:
     return {tuple(map(int, UID.search(str(e["UID"])).groups())): e for e in calendar.walk("VEVENT")}
 
 
-def expected_pairs(executors, today) -> set[tuple[int, int]]:
+def expected_pairs(executors, today, year: int | None = None) -> set[tuple[int, int]]:
+    """The live windows of approved roadmaps in the feed's range (``year``: ending in that
+    academic year) for these executors."""
     windows = DeadlineWindow.objects.filter(
         is_cancelled=False,
         activity__roadmap__status=Roadmap.Status.APPROVED,
+        activity__trash__isnull=True,
         end__gte=today - timedelta(days=365),
         end__lte=today + timedelta(days=730),
     )
+    if year is not None:
+        windows = windows.filter(end__range=academic_year_bounds(year))
+    executors = [e for e in executors if not e.is_dropped]
     return {(w.pk, e.pk) for e in executors for w in windows.filter(activity=e.activity_id)}
 
 
@@ -90,7 +96,9 @@ def test_the_principal_feed_holds_the_school_deadlines_on_the_right_days(
 ):
     _, calendar = fetch(client, principal)
     six = school("МОБУ СОШ № 6")
-    mine = Executor.objects.filter(Q(organisation=six, person__isnull=True) | Q(person__user=principal))
+    # The school's rows, and the people of the school named without a login of their own.
+    nobody_to_log_in = Q(person__isnull=True) | Q(person__user__isnull=True)
+    mine = Executor.objects.filter(Q(organisation=six) & nobody_to_log_in | Q(person__user=principal))
     expected = expected_pairs(mine, today)
     assert len(expected) >= 10
     assert pairs(calendar) == expected
@@ -131,24 +139,28 @@ def test_an_event_tells_the_deadline_the_roadmap_and_links_to_the_activity(
         assert str(event["SUMMARY"]).lstrip("✓ ").startswith(f"Срок: {number}")
 
 
-def test_done_windows_are_ticked_and_cancelled_ones_left_out(client, principal, school6_roadmap, today):
-    six = school("МОБУ СОШ № 6")
-    executor = Executor.objects.filter(
-        activity__roadmap=school6_roadmap, organisation=six, person=None
+def school6_executor(roadmap) -> Executor:
+    return Executor.objects.filter(
+        activity__roadmap=roadmap, organisation=school("МОБУ СОШ № 6"), person=None
     ).first()
-    done, returned, cancelled, open_ = DeadlineWindow.objects.bulk_create(
+
+
+def test_done_windows_are_ticked_and_cancelled_ones_left_out(client, principal, school6_roadmap, today):
+    executor = school6_executor(school6_roadmap)
+    done, returned, cancelled, open_, returned_ahead = DeadlineWindow.objects.bulk_create(
         DeadlineWindow(activity=executor.activity, start=None, end=today + timedelta(days=days))
-        for days in [-30, -20, 15, 25]
+        for days in [-30, -20, 15, 25, 35]
     )
     CompletionMark.objects.create(executor=executor, window=done, status="done", completed_on=done.end)
-    CompletionMark.objects.create(
-        executor=executor,
-        window=returned,
-        status="done",
-        completed_on=returned.end,
-        review="returned",
-        reviewed_at=timezone.now(),
-    )
+    for window in (returned, returned_ahead):
+        CompletionMark.objects.create(
+            executor=executor,
+            window=window,
+            status="done",
+            completed_on=today - timedelta(days=21),
+            review="returned",
+            reviewed_at=timezone.now(),
+        )
     DeadlineWindow.objects.filter(pk=cancelled.pk).update(is_cancelled=True)
     _, calendar = fetch(client, principal)
     events = events_by_pair(calendar)
@@ -159,21 +171,133 @@ def test_done_windows_are_ticked_and_cancelled_ones_left_out(client, principal, 
     assert (cancelled.pk, executor.pk) not in events
 
 
-def test_the_coordinator_feed_holds_the_assigned_schools(client, coordinator, deadlines_now, today):
+def test_a_returned_mark_is_owed_again_and_reads_returned(client, principal, school6_roadmap, today):
+    executor = school6_executor(school6_roadmap)
+    overdue, running = DeadlineWindow.objects.bulk_create(
+        [
+            DeadlineWindow(
+                activity=executor.activity, start=today - timedelta(days=30), end=today - timedelta(days=5)
+            ),
+            DeadlineWindow(activity=executor.activity, start=today - timedelta(days=5), end=today),
+        ]
+    )
+    for window in (overdue, running):
+        CompletionMark.objects.create(
+            executor=executor,
+            window=window,
+            status="done",
+            completed_on=today - timedelta(days=6),
+            review="returned",
+            reviewed_at=timezone.now(),
+        )
+    events = {(e.window_id, e.executor_id): e for e in calendar_events(principal, today)}
+    for window, label in [(overdue, "Просрочено, возвращено"), (running, "В работе, возвращено")]:
+        event = events[(window.pk, executor.pk)]
+        assert (event.is_done, event.returned, event.done_on, event.reading.label) == (
+            False,
+            True,
+            None,
+            label,
+        )
+    _, calendar = fetch(client, principal)
+    assert not str(events_by_pair(calendar)[(running.pk, executor.pk)]["SUMMARY"]).startswith("✓")
+    # The settings page lists the nearest open deadlines: the one ending today first.
+    client.force_login(principal)
+    calendar_feed_create(user=principal)
+    page = client.get(reverse("monitoring:calendar_settings")).content.decode()
+    assert "В работе, возвращено" in page
+
+
+def test_a_mark_dated_after_today_is_not_ticked_yet(client, principal, school6_roadmap, today):
+    executor = school6_executor(school6_roadmap)
+    window = DeadlineWindow.objects.create(
+        activity=executor.activity, start=None, end=today + timedelta(days=20)
+    )
+    CompletionMark.objects.create(
+        executor=executor, window=window, status="done", completed_on=today + timedelta(days=3)
+    )
+    _, calendar = fetch(client, principal)
+    assert str(events_by_pair(calendar)[(window.pk, executor.pk)]["SUMMARY"]).startswith("Срок:")
+
+
+def test_a_dropped_executor_and_a_row_in_the_trash_owe_nothing(
+    client, principal, staff, school6_roadmap, today
+):
+    executor = school6_executor(school6_roadmap)
+    window = DeadlineWindow.objects.create(
+        activity=executor.activity, start=None, end=today + timedelta(days=20)
+    )
+    other = (
+        Executor.objects.filter(
+            activity__roadmap=school6_roadmap, organisation=executor.organisation, person=None
+        )
+        .exclude(activity=executor.activity)
+        .first()
+    )
+    other_window = DeadlineWindow.objects.create(
+        activity=other.activity, start=None, end=today + timedelta(days=20)
+    )
+    _, calendar = fetch(client, principal)
+    assert {(window.pk, executor.pk), (other_window.pk, other.pk)} <= pairs(calendar)
+    Executor.objects.filter(pk=executor.pk).update(is_dropped=True)
+    entry = TrashEntry.objects.create(roadmap=school6_roadmap, label="Строка", deleted_by=staff)
+    Activity.with_trash.filter(pk=other.activity_id).update(trash=entry)
+    _, calendar = fetch(client, principal)
+    left = {executor for _, executor in pairs(calendar)}
+    assert executor.pk not in left and other.pk not in left
+
+
+def test_the_coordinator_feed_holds_the_schools_assigned_for_the_year(
+    client, coordinator, school6_roadmap, deadlines_now, today
+):
+    """The seed assigns her МОБУ СОШ № 6 this academic year and МАОУ СОШ № 12 (with the other
+    supervised schools) in 2022/2023 only."""
+    six = school("МОБУ СОШ № 6")
+    this_year = academic_year_of(today)
     _, calendar = fetch(client, coordinator)
-    twelve = Executor.objects.get(organisation=school("МАОУ СОШ № 12"), activity__roadmap=deadlines_now)
     events = events_by_pair(calendar)
-    watched = [event for (_, executor), event in events.items() if executor == twelve.pk]
-    assert len(watched) == 1
-    assert str(watched[0]["SUMMARY"]).endswith("— МАОУ СОШ № 12")
+    six_rows = Executor.objects.filter(organisation=six)
+    assert expected_pairs(six_rows, today, this_year) <= set(events)
+    school_rows = {e.pk for e in six_rows if e.person_id is None}
+    watched = [event for (_, executor), event in events.items() if executor in school_rows]
+    name = six.short_name or six.name
+    assert watched and all(str(event["SUMMARY"]).endswith(f"— {name}") for event in watched)
+    twelve = Executor.objects.get(organisation=school("МАОУ СОШ № 12"), activity__roadmap=deadlines_now)
+    assert twelve.pk not in {executor for _, executor in events}
     # And what she must do herself, by name: most Taganrog rows name Баркалова Е.В.
     own = Executor.objects.filter(person__user=coordinator)
     assert expected_pairs(own, today) <= set(events)
 
 
+def test_a_coordinator_watches_a_school_only_in_the_years_of_the_assignment(
+    client, coordinator, school6_roadmap, deadlines_now, today
+):
+    twelve = Executor.objects.get(organisation=school("МАОУ СОШ № 12"), activity__roadmap=deadlines_now)
+    this_year = academic_year_of(today)
+    next_year_window = DeadlineWindow.objects.create(
+        activity=twelve.activity, start=None, end=academic_year_bounds(this_year + 1)[0] + timedelta(days=30)
+    )
+    barkalova = Person.objects.get(user=coordinator)
+    CoordinatorAssignment.objects.create(
+        coordinator=barkalova, school=twelve.organisation, academic_year=this_year
+    )
+    _, calendar = fetch(client, coordinator)
+    watched = {window for window, executor in pairs(calendar) if executor == twelve.pk}
+    assert watched == {w for w, _ in expected_pairs([twelve], today, this_year)} and watched
+    assert next_year_window.pk not in watched
+    CoordinatorAssignment.objects.create(
+        coordinator=barkalova, school=twelve.organisation, academic_year=this_year + 1
+    )
+    _, calendar = fetch(client, coordinator)
+    assert next_year_window.pk in {window for window, executor in pairs(calendar) if executor == twelve.pk}
+
+
 def test_the_staff_feed_holds_what_the_department_must_do(client, staff, deadlines_now, today):
     _, calendar = fetch(client, staff)
-    department = Executor.objects.filter(organisation=deadlines_now.owner, person=None)
+    # The department's own rows, and its people named without a login of their own.
+    department = Executor.objects.filter(organisation=deadlines_now.owner).filter(
+        Q(person__isnull=True) | Q(person__user__isnull=True)
+    )
     own = Executor.objects.filter(person__user=staff)
     assert pairs(calendar) == expected_pairs(department, today) | expected_pairs(own, today)
     assert len(pairs(calendar)) >= 2

@@ -15,7 +15,8 @@ from openpyxl import load_workbook
 
 from monitoring.dashboards.demo import load_demo_dashboards
 from roadmaps.models import Activity, CompletionMark, DeadlineWindow, Executor, Roadmap, Section
-from schools.models import Membership, Municipality, Organisation, Person, Region
+from roadmaps.obligations import progress_by_school
+from schools.models import Membership, Municipality, Organisation, Person, Region, academic_year_of
 
 pytestmark = pytest.mark.django_db
 
@@ -216,10 +217,14 @@ def world():
     return {
         "region": region,
         "municipality": municipality,
+        "department": department,
         "school_a": school_a,
         "school_b": school_b,
         "roadmap": roadmap,
         "draft": draft,
+        "activity": activity,
+        "running": running,
+        "person": p,
     }
 
 
@@ -257,12 +262,125 @@ def test_a_mark_made_after_the_as_of_day_does_not_count_yet(client, superuser, w
     }
 
 
-def test_a_draft_counts_on_its_own_dashboard_but_not_in_the_municipality(client, superuser, world):
+def test_a_draft_counts_on_its_own_dashboard_only(client, superuser, world):
     client.force_login(superuser)
-    draft = client.get(_page_url("roadmaps", world["draft"].pk), {"on": "2026-03-01"})
-    municipality = client.get(_page_url("municipalities", world["municipality"].pk), {"on": "2026-03-01"})
-    assert _figures(draft)["overdue"] == 1
-    assert _figures(municipality)["total"] == 9
+    on = {"on": "2026-03-01"}
+    draft = client.get(_page_url("roadmaps", world["draft"].pk), on)
+    assert _figures(draft)["total"] == _figures(draft)["overdue"] == 1
+    for slug, key, total in [
+        ("municipalities", "municipality", 9),
+        ("regions", "region", 9),
+        ("schools", "school_a", 3),
+    ]:
+        assert _figures(client.get(_page_url(slug, world[key].pk), on))["total"] == total, slug
+        # Nor in history: a later day, looking back at the academic year of the draft.
+        later = {"on": "2026-10-01", "year": "2025"}
+        assert _figures(client.get(_page_url(slug, world[key].pk), later))["total"] == total, slug
+
+
+@pytest.fixture
+def archived(world):
+    """Last year's roadmap of the department, archived: school A did its one row on time."""
+    roadmap = Roadmap.objects.create(
+        owner=world["department"],
+        title="Дорожная карта г. Панельска 2024/2025",
+        period_start=date(2024, 9, 1),
+        period_end=date(2025, 8, 31),
+        status=Roadmap.Status.ARCHIVED,
+    )
+    activity = Activity.objects.create(roadmap=roadmap, number="1", content="Прошлогодний семинар", order=1)
+    window = DeadlineWindow.objects.create(activity=activity, start=date(2025, 3, 1), end=date(2025, 3, 31))
+    executor = Executor.objects.create(
+        activity=activity, kind="school", label="СОШ № 1", organisation=world["school_a"]
+    )
+    CompletionMark.objects.create(
+        executor=executor, window=window, status="done", completed_on=date(2025, 3, 20)
+    )
+    return roadmap
+
+
+@pytest.mark.parametrize(
+    ("slug", "key"), [("municipalities", "municipality"), ("regions", "region"), ("schools", "school_a")]
+)
+def test_an_archived_roadmap_counts_only_for_a_past_academic_year(
+    client, superuser, world, archived, slug, key
+):
+    client.force_login(superuser)
+    url = _page_url(slug, world[key].pk)
+    today = _figures(client.get(url, {"on": "2026-03-01"}))
+    this_year = _figures(client.get(url, {"on": "2026-03-01", "year": "2025"}))
+    last_year = _figures(client.get(url, {"on": "2026-03-01", "year": "2024"}))
+    assert today["total"] == this_year["total"] == (3 if slug == "schools" else 9)
+    assert last_year == {"total": 1, "on_time": 1, "late": 0, "overdue": 0, "in_progress": 0, "not_due": 0}
+
+
+def test_an_archived_roadmap_counts_on_its_own_dashboard(client, superuser, archived):
+    client.force_login(superuser)
+    assert _figures(client.get(_page_url("roadmaps", archived.pk), {"on": "2026-03-01"}))["on_time"] == 1
+
+
+def test_a_returned_mark_is_owed_again_and_reads_returned(client, superuser, world):
+    # A second returned mark, in the running window: in progress, not done.
+    CompletionMark.objects.create(
+        executor=world["person"],
+        window=world["running"],
+        status="done",
+        completed_on=date(2026, 2, 20),
+        review="returned",
+        reviewed_at="2026-02-21T10:00Z",
+    )
+    client.force_login(superuser)
+    response = client.get(_page_url("roadmaps", world["roadmap"].pk), {"on": "2026-03-01"})
+    # Both marks say «done» with a date before the day; neither counts as done.
+    assert _figures(response) == {
+        "total": 9,
+        "on_time": 2,
+        "late": 1,
+        "overdue": 1,
+        "in_progress": 3,
+        "not_due": 2,
+    }
+    assert response.context["total"]["returned"] == 2
+    html = response.content.decode()
+    assert re.search(r'data-state="returned">2<', html)
+    [january] = response.context["overdue"]
+    assert (january["executors"], january["returned"]) == (1, 1)
+    assert "возвращено: 1" in _section(html, "overdue")
+    book = _workbook(client.get(_export_url("roadmaps", world["roadmap"].pk, "?on=2026-03-01")))
+    summary = {row[0]: row[1] for row in _rows(book["Сводка"]) if row and row[0]}
+    assert summary["Возвращено на доработку (не выполнено)"] == 2
+    overdue = _rows(book["Просроченные"])
+    assert overdue[0][6] == "Из них возвращено на доработку" and overdue[1][6] == 1
+
+
+def _section(html: str, anchor: str) -> str:
+    found = re.search(rf'<section id="{anchor}"[^>]*>(.*?)</section>', html, re.S)
+    assert found, f"no section {anchor}"
+    return found.group(1)
+
+
+def test_a_schools_dashboard_equals_its_card_on_the_start_pages(client, superuser, world):
+    """The card counts ``progress_by_school``: the school's part — the rows naming the school and
+    those naming its people (Таганрог names the directors) — not drafts, nor rows in other
+    municipalities' roadmaps."""
+    school_a = world["school_a"]
+    director = Person.objects.create(full_name="Директорова В.В.", organisation=school_a)
+    Executor.objects.create(
+        activity=world["activity"],
+        kind="person",
+        label="Директорова В.В.",
+        person=director,
+        organisation=school_a,
+    )
+    client.force_login(superuser)
+    on = date(2026, 3, 1)
+    cards = progress_by_school([school_a.pk, world["school_b"].pk], on=on)
+    for school in (school_a, world["school_b"]):
+        page = client.get(_page_url("schools", school.pk), {"on": on.isoformat()})
+        assert _figures(page) == {key: cards[school.pk][key] for key in _figures(page)}
+        assert page.context["total"]["done"] == cards[school.pk]["done"]
+    # Three windows for the school and three for its director named in the same row.
+    assert cards[school_a.pk]["total"] == 6
 
 
 def test_the_academic_year_keeps_the_deadlines_of_that_year(client, superuser, world):
@@ -351,13 +469,18 @@ def test_the_staff_cannot_narrow_to_assigned_schools(client, staff, seeded):
 
 def test_the_mentor_sees_the_schools_it_mentors_with_their_progress(client, mentor, seeded):
     client.force_login(mentor)
-    response = client.get(_page_url("schools", seeded["lyceum7"]))
+    url = _page_url("schools", seeded["lyceum7"])
+    # This academic year the lyceum mentors МОБУ СОШ № 6 (the seed); in 2022/2023, two schools.
+    response = client.get(url)
     pairs = response.context["mentor_pairs"]
-    assert {pair.mentee.name for pair, _ in pairs} == {"МОБУ СОШ № 6", "МОБУ СОШ № 34"}
+    assert {pair.academic_year for pair, _ in pairs} == {academic_year_of(timezone.localdate())}
+    assert {pair.mentee.name for pair, _ in pairs} == {"МОБУ СОШ № 6"}
     progress = {pair.mentee.name: row for pair, row in pairs}
     assert progress["МОБУ СОШ № 6"]["total"] > 0
     html = response.content.decode()
     assert reverse("monitoring:school_dashboard", args=[seeded["school6"]]) in html
+    earlier = client.get(url, {"year": "2022"}).context["mentor_pairs"]
+    assert {pair.mentee.name for pair, _ in earlier} == {"МОБУ СОШ № 6", "МОБУ СОШ № 34"}
 
 
 def test_links_lead_to_the_school_and_roadmap_pages(client, staff, seeded):

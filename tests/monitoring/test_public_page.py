@@ -23,12 +23,15 @@ from roadmaps.models import (
     Evidence,
     Executor,
     Roadmap,
+    TrashEntry,
 )
+from roadmaps.obligations import STATES as OBLIGATION_STATES
+from roadmaps.obligations import owes, state_of
 from schools.models import Organisation, Person
 
 pytestmark = pytest.mark.django_db
 
-STATES = ["on_time", "late", "overdue", "in_progress", "upcoming"]
+STATES = [state.key for state in OBLIGATION_STATES]
 
 
 @pytest.fixture
@@ -57,20 +60,15 @@ def local_today(roadmap):
 
 
 def expected_counts(activity: Activity, today) -> dict[str, int]:
-    """The shared definitions, applied pair by pair in Python (the page computes them in SQL)."""
+    """The obligation's rule in Python (``state_of``), applied one by one (the page counts in SQL)."""
     counts = Counter({state: 0 for state in STATES})
-    executors = [e for e in activity.executors.all() if e.organisation_id or e.person_id]
-    for window in activity.windows.filter(is_cancelled=False):
+    executors = [e for e in activity.executors.all() if owes(e)]
+    for window in activity.windows.all():
         for executor in executors:
             mark = CompletionMark.objects.filter(window=window, executor=executor).first()
-            if mark and mark.status == "done" and mark.review != "returned":
-                counts["on_time" if mark.completed_on <= window.end else "late"] += 1
-            elif window.end < today:
-                counts["overdue"] += 1
-            elif window.start and window.start > today:
-                counts["upcoming"] += 1
-            else:
-                counts["in_progress"] += 1
+            reading = state_of(window, mark, today)
+            if reading is not None:
+                counts[reading.key] += 1
     return dict(counts)
 
 
@@ -212,6 +210,78 @@ def test_it_shows_each_activity_with_its_deadline_and_correct_counts(client, sch
     done = totals["on_time"] + totals["late"]
     percent = round(100 * done / sum(totals.values()))
     assert re.search(r"data-overall-percent>\s*(\d+)%", html).group(1) == str(percent)
+
+
+def _school6_executor(roadmap) -> Executor:
+    school = Organisation.objects.get(name="МОБУ СОШ № 6", municipality=roadmap.owner.municipality)
+    return (
+        Executor.objects.filter(activity__roadmap=roadmap, organisation=school, person__isnull=True)
+        .order_by("activity__order")
+        .first()
+    )
+
+
+def test_a_returned_mark_is_owed_again_and_reads_returned(client, school6_roadmap, coordinator):
+    executor = _school6_executor(school6_roadmap)
+    today = local_today(school6_roadmap)
+    ended = DeadlineWindow.objects.create(
+        activity=executor.activity, start=today - timedelta(days=20), end=today - timedelta(days=10)
+    )
+    CompletionMark.objects.create(
+        executor=executor,
+        window=ended,
+        status=CompletionMark.Status.DONE,
+        completed_on=ended.end - timedelta(days=2),
+        review=CompletionMark.Review.RETURNED,
+        reviewed_by=coordinator,
+        reviewed_at=timezone.now(),
+        review_comment="Нет протокола.",
+    )
+    html = public_html(client, publish(school6_roadmap))
+    row = re.search(rf'<tr id="activity-{executor.activity.pk}"[^>]*>(.*?)</tr>', html, re.S).group(1)
+    assert row_counts(html, executor.activity) == expected_counts(executor.activity, today)
+    returned = CompletionMark.objects.filter(
+        executor__activity=executor.activity,
+        review=CompletionMark.Review.RETURNED,
+        window__is_cancelled=False,
+    )
+    shown = re.search(r"из них возвращено на доработку: <strong data-returned>(\d+)</strong>", normalise(row))
+    assert int(shown.group(1)) == returned.count() >= 1
+    assert "Нет протокола" not in html
+    overall = re.search(r"data-overall-counts>.*?</dl>(.*?)</div>", html, re.S).group(1)
+    assert re.search(
+        r"Возвращено на доработку и снова ожидается \(не выполнено\): <strong data-returned>(\d+)<", overall
+    )
+
+
+def test_the_public_page_and_the_roadmaps_dashboard_show_the_same_figures(
+    client, staff, school6_with_private_data
+):
+    roadmap = school6_with_private_data
+    html = public_html(client, publish(roadmap))
+    overall = re.search(r"data-overall-counts>(.*?)</dl>", html, re.S).group(1)
+    public = {key: int(value) for key, value in re.findall(r'data-state="(\w+)">(\d+)<', overall)}
+    client.force_login(staff)
+    dashboard = client.get(
+        reverse("monitoring:roadmap_dashboard", args=[roadmap.pk]), {"on": local_today(roadmap).isoformat()}
+    )
+    assert public == {key: dashboard.context["total"][key] for key in STATES}
+    assert sum(public.values()) == dashboard.context["total"]["total"] > 0
+
+
+def test_a_dropped_executor_and_a_row_in_the_trash_owe_nothing(client, school6_roadmap, staff):
+    executor = _school6_executor(school6_roadmap)
+    page = publish(school6_roadmap)
+    before = row_counts(public_html(client, page), executor.activity)
+    Executor.objects.filter(pk=executor.pk).update(is_dropped=True)
+    after = row_counts(public_html(client, page), executor.activity)
+    windows = executor.activity.windows.filter(is_cancelled=False).count()
+    assert sum(before.values()) - sum(after.values()) == windows > 0
+    other = school6_roadmap.activities.exclude(pk=executor.activity_id).order_by("order").first()
+    entry = TrashEntry.objects.create(roadmap=school6_roadmap, label=other.content[:100], deleted_by=staff)
+    Activity.with_trash.filter(pk=other.pk).update(trash=entry)
+    html = public_html(client, page)
+    assert f'id="activity-{other.pk}"' not in html
 
 
 def test_it_shows_the_header_and_a_percentage_per_section(client, taganrog):
