@@ -12,7 +12,7 @@ from django.utils.text import Truncator
 
 from monitoring.models import Reminder
 from monitoring.scan import Due, WindowInfo
-from monitoring.schedule import days_phrase
+from monitoring.schedule import LAST_OVERDUE_STEP, days_phrase
 
 # A digest lists at most this many rows per section and links to the portal for the rest.
 DIGEST_ROWS = 15
@@ -66,12 +66,25 @@ def reminder_message(due: Due, user) -> Message:
     elif due.kind == Reminder.Kind.OVERDUE:
         subject = f"Просрочено на {days_phrase(late)}: {short}"
         lead = f"Срок прошёл {days_phrase(late)} назад, а отметки о выполнении нет."
+        if due.returned:
+            lead = f"Срок прошёл {days_phrase(late)} назад, а отметка о выполнении возвращена на доработку."
     else:
         who = "Школа не выполнила" if len(set(due.executors)) == 1 else "Школы не выполнили"
         subject = f"{who} в срок, просрочено на {days_phrase(late)}: {short}"
         lead = (
             f"Срок прошёл {days_phrase(late)} назад. Вы — координатор школы, "
             "исполнитель ещё не отметил выполнение."
+        )
+    if due.returned and due.kind in (Reminder.Kind.BEFORE, Reminder.Kind.DUE):
+        lead += " Отметка о выполнении возвращена на доработку."
+    if due.kind == Reminder.Kind.ESCALATION:
+        footer = "Напоминание повторится через неделю, пока школа не отметит выполнение или срок не отменят."
+    else:
+        footer = "Если мероприятие уже выполнено, отметьте это на портале — напоминания прекратятся."
+    if due.kind in (Reminder.Kind.OVERDUE, Reminder.Kind.ESCALATION) and due.days >= LAST_OVERDUE_STEP:
+        footer = (
+            "Это последнее письмо об этом сроке: дальше мероприятие будет в еженедельной сводке, "
+            "пока его не отметят выполненным."
         )
     context = {
         "user": user,
@@ -80,6 +93,7 @@ def reminder_message(due: Due, user) -> Message:
         "lead": lead,
         "executors": executors,
         "is_escalation": due.kind == Reminder.Kind.ESCALATION,
+        "footer": footer,
         "row": window_row(window),
         "settings_url": absolute(reverse("monitoring:notifications")),
     }

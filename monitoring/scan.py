@@ -1,10 +1,15 @@
 """Which reminders are due: a set-based scan that reads, never writes.
 
-A fixed number of queries whatever the number of activities: the reminder policies,
-the people behind the roles, the earliest live window, then one query for the
-(window, executor) pairs not yet done on exactly the window ends that can have a step
-today (``schedule.candidate_ends``, answered by the index on live window ends), and on
-digest days three more. Everything else is arithmetic in Python.
+What is owed, by whom and who watches it are the obligation's rules in
+``roadmaps.obligations``: the obligations of today's work (approved roadmaps; no trashed
+rows, cancelled windows or dropped executors) not done by the recipient's day, who acts on
+each (``executor_users``) and the coordinator who watches it (``watched_by``). This module
+adds when to remind (``schedule``) and who gets which list.
+
+A fixed number of queries whatever the number of activities: the reminder policies, the
+people behind the roles (four), then one query for the obligations not done on exactly the
+window ends that can have a step today (``schedule.candidate_ends``, answered by the index on
+live window ends), and on digest days three more. Everything else is arithmetic in Python.
 """
 
 from __future__ import annotations
@@ -15,7 +20,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 
 from django.conf import settings
-from django.db.models import Exists, F, Min, OuterRef, Q
+from django.db.models import F, Q
 
 from monitoring.models import (
     DEFAULT_DAYS_BEFORE,
@@ -24,15 +29,18 @@ from monitoring.models import (
     Reminder,
     ReminderPolicy,
 )
-from monitoring.schedule import (
-    ESCALATE_AFTER_DAYS,
-    OVERDUE,
-    candidate_ends,
-    digest_week,
-    window_step,
+from monitoring.schedule import ESCALATE_AFTER_DAYS, OVERDUE, Step, candidate_ends, digest_week, window_step
+from roadmaps.models import Activity, CompletionMark
+from roadmaps.obligations import (
+    DONE_CODES,
+    Where,
+    counted,
+    executor_users,
+    is_done,
+    obligations,
+    watched_by,
 )
-from roadmaps.models import Activity, CompletionMark, DeadlineWindow, Roadmap
-from schools.models import CoordinatorAssignment, Membership, Person, academic_year_of
+from schools.models import CoordinatorAssignment, Membership, Person
 
 
 @dataclass(frozen=True)
@@ -79,6 +87,13 @@ class Digest:
             [self.overdue, self.this_week, self.next_week, self.escalated, self.to_accept, self.needs_date]
         )
 
+    def sort(self) -> None:
+        """Earliest deadline first: the database returns obligations in no particular order."""
+        for items in (self.overdue, self.this_week, self.next_week):
+            items.sort(key=lambda window: (window.end, window.id))
+        self.escalated = dict(sorted(self.escalated.items(), key=lambda item: (item[0].end, item[0].id)))
+        self.to_accept.sort(key=lambda item: (item[0].end, item[0].id, item[1]))
+
 
 @dataclass
 class Due:
@@ -91,13 +106,15 @@ class Due:
     # Who must act: the schools or people the recipient answers for (escalation: the
     # schools that are late).
     executors: list[str] = field(default_factory=list)
+    # A mark of it was returned by the reviewer: owed again.
+    returned: bool = False
     digest: Digest | None = None
 
     @property
     def key(self) -> tuple:
         if self.kind == Reminder.Kind.DIGEST:
             return (self.kind, self.recipient_id, self.week)
-        return (self.kind, self.recipient_id, self.window.id, self.days)
+        return (self.kind, self.recipient_id, self.window.id, self.window.end, self.days)
 
 
 class People:
@@ -130,7 +147,9 @@ class People:
             self.users.add(user_id)
             if tz:
                 self.timezone.setdefault(user_id, tz)
+        # (school, academic year) -> its coordinators, as ``watched_by`` reads them.
         self.coordinators: dict[tuple[int, int], list[int]] = defaultdict(list)
+        # A coordinator's schools in any year: narrows the query of marks to accept.
         self.coordinated: dict[int, set[int]] = defaultdict(set)
         assignments = CoordinatorAssignment.objects.filter(coordinator__user__is_active=True).values_list(
             "school_id", "academic_year", "coordinator__user_id"
@@ -172,52 +191,75 @@ class Clock:
         return {self.at.astimezone(zoneinfo.ZoneInfo(tz)).date() for tz in zones}
 
 
-def pending_pairs(where: Q):
-    """(window, executor) pairs of approved roadmaps whose executor has not marked the window done."""
-    done = CompletionMark.objects.filter(
-        window=OuterRef("pk"), executor=OuterRef("executor_id"), status=CompletionMark.Status.DONE
-    )
+# What a reminder needs of an obligation: its window (the fields of WindowInfo, in order), who
+# must act, and the mark, which the recipient's own day reads with ``is_done``.
+PENDING_FIELDS = (
+    "activity__windows__id",
+    "activity__windows__start",
+    "activity__windows__end",
+    "activity_id",
+    "activity__number",
+    "activity__content",
+    "activity__roadmap_id",
+    "activity__roadmap__title",
+    "activity__roadmap__owner_id",
+    "label",
+    "organisation_id",
+    "person_id",
+    "person__user_id",
+    "organisation__short_name",
+    "organisation__name",
+    "mark__status",
+    "mark__review",
+    "mark__completed_on",
+)
+
+
+def pending_pairs(condition: Q, *, on: date):
+    """The obligations of today's work matching ``condition`` (a Q on Executor, the window
+    reached as ``activity__windows``) not done by ``on``: rows of ``PENDING_FIELDS``."""
     return (
-        DeadlineWindow.objects.filter(
-            where, is_cancelled=False, activity__roadmap__status=Roadmap.Status.APPROVED
-        )
-        .annotate(
-            executor_id=F("activity__executors__id"),
-            executor_label=F("activity__executors__label"),
-            executor_organisation=F("activity__executors__organisation_id"),
-            executor_user=F("activity__executors__person__user_id"),
-            executor_person=F("activity__executors__person_id"),
-            executor_short_name=F("activity__executors__organisation__short_name"),
-            executor_name=F("activity__executors__organisation__name"),
-        )
-        .filter(executor_id__isnull=False)
-        .filter(~Exists(done))
-        .order_by()
-        .values_list(
-            "pk",
-            "start",
-            "end",
-            "activity_id",
-            "activity__number",
-            "activity__content",
-            "activity__roadmap_id",
-            "activity__roadmap__title",
-            "activity__roadmap__owner_id",
-            "executor_label",
-            "executor_organisation",
-            "executor_user",
-            "executor_person",
-            "executor_short_name",
-            "executor_name",
-        )
+        obligations(condition, on=on, where=Where.TODAY)
+        .filter(~Q(state__in=DONE_CODES))
+        .values_list(*PENDING_FIELDS)
     )
 
 
-def executor_name(row) -> str:
+def awaiting_review(condition: Q, *, on: date):
+    """The obligations matching ``condition`` done by ``on`` whose mark waits for acceptance."""
+    return (
+        obligations(condition, on=on, where=Where.TODAY)
+        # Through an annotation: a filter on ``mark__`` itself would join the windows a second time.
+        .annotate(review=F("mark__review"))
+        .filter(state__in=DONE_CODES, review=CompletionMark.Review.PENDING)
+        .values_list(*PENDING_FIELDS)
+    )
+
+
+@dataclass(frozen=True)
+class Pending:
+    """One obligation of a row of ``pending_pairs``, as the scan reads it."""
+
+    window: WindowInfo
+    organisation_id: int | None
+    person_user_id: int | None
+    name: str  # who must act, as a message names them
+    mark: CompletionMark | None
+
+    @property
+    def returned(self) -> bool:
+        return self.mark is not None and self.mark.review == CompletionMark.Review.RETURNED
+
+    def is_done(self, on: date) -> bool:
+        return is_done(self.mark, on)
+
+
+def executor_name(
+    label: str, organisation_id: int | None, person_id: int | None, short: str, name: str
+) -> str:
     """A person as written in the roadmap, a school by its name (not «Руководители ОУ»)."""
-    label, organisation_id, _, person_id, short_name, name = row[9:15]
     if organisation_id and not person_id:
-        return short_name or name
+        return short or name
     return label
 
 
@@ -228,7 +270,6 @@ class Scan:
         self.clock = Clock(at=at, day=day, people=self.people)
         self.policies = {p.organisation_id: (p.offsets, p.send_hour) for p in ReminderPolicy.objects.all()}
         self.windows: dict[int, WindowInfo] = {}
-        self.organisation_names: dict[int, str] = {}
 
     def policy(self, owner_id: int) -> tuple[tuple[int, ...], int]:
         return self.policies.get(owner_id, (DEFAULT_DAYS_BEFORE, DEFAULT_SEND_HOUR))
@@ -240,58 +281,105 @@ class Scan:
         return offsets
 
     def due(self) -> list[Due]:
-        earliest = DeadlineWindow.objects.filter(is_cancelled=False).aggregate(Min("end"))["end__min"]
+        todays = self.clock.todays()
         ends: set[date] = set()
-        for today in self.clock.todays():
-            ends |= candidate_ends(today, self.all_offsets(), earliest)
-        rows = pending_pairs(Q(end__in=sorted(ends)))
+        for today in todays:
+            ends |= candidate_ends(today, self.all_offsets())
+        # Not done by the earliest of the recipients' days; each one's own day is read below.
+        rows = pending_pairs(Q(activity__windows__end__in=sorted(ends)), on=min(todays))
         actors, watchers = self._recipients(rows)
         found = []
-        for (window_id, user_id), executors in actors.items():
-            window = self.windows[window_id]
-            offsets, hour = self.policy(window.owner_id)
-            today, now_hour = self.clock.local(user_id)
-            if now_hour < hour:
-                continue
-            step = window_step(window.end, today, offsets)
-            if step is not None:
-                found.append(Due(step.kind, user_id, today, step.days, window, executors=executors))
-        for (window_id, user_id), schools in watchers.items():
-            window = self.windows[window_id]
-            offsets, hour = self.policy(window.owner_id)
-            today, now_hour = self.clock.local(user_id)
-            step = window_step(window.end, today, offsets)
-            if now_hour >= hour and step and step.kind == OVERDUE and step.days > ESCALATE_AFTER_DAYS:
+        for (window_id, user_id), owed in actors.items():
+            if now := self._step(self.windows[window_id], user_id, owed):
+                today, step, owed = now
                 found.append(
-                    Due(Reminder.Kind.ESCALATION, user_id, today, step.days, window, executors=schools)
+                    Due(
+                        step.kind,
+                        user_id,
+                        today,
+                        step.days,
+                        self.windows[window_id],
+                        executors=[p.name for p in owed],
+                        returned=any(p.returned for p in owed),
+                    )
+                )
+        for (window_id, user_id), owed in watchers.items():
+            if now := self._step(self.windows[window_id], user_id, owed):
+                today, step, owed = now
+                if step.kind != OVERDUE or step.days <= ESCALATE_AFTER_DAYS:
+                    continue
+                found.append(
+                    Due(
+                        Reminder.Kind.ESCALATION,
+                        user_id,
+                        today,
+                        step.days,
+                        self.windows[window_id],
+                        executors=[p.name for p in owed],
+                    )
                 )
         found.extend(self._digests())
         found.sort(key=lambda due: (due.recipient_id, due.kind, due.window.end if due.window else date.min))
         return found
 
-    def _window(self, row) -> WindowInfo:
+    def _step(
+        self, window: WindowInfo, user_id: int, owed: list[Pending]
+    ) -> tuple[date, Step, list[Pending]] | None:
+        """The step of ``window`` due to ``user_id`` now, with what of it is still owed on their day."""
+        offsets, hour = self.policy(window.owner_id)
+        today, now_hour = self.clock.local(user_id)
+        if now_hour < hour:
+            return None
+        step = window_step(window.end, today, offsets)
+        owed = [p for p in owed if not p.is_done(today)]
+        return (today, step, owed) if step and owed else None
+
+    def _pending(self, row) -> Pending:
         window = self.windows.get(row[0])
         if window is None:
             window = self.windows[row[0]] = WindowInfo(*row[:9])
-        return window
+        label, organisation_id, person_id, person_user_id, short_name, name = row[9:15]
+        status, review, completed_on = row[15:18]
+        mark = CompletionMark(status=status, review=review, completed_on=completed_on) if status else None
+        return Pending(
+            window,
+            organisation_id,
+            person_user_id,
+            executor_name(label, organisation_id, person_id, short_name, name),
+            mark,
+        )
+
+    def acting(self, pending: Pending) -> list[int]:
+        """Who must act on it: ``obligations.executor_users``."""
+        return executor_users(
+            organisation_id=pending.organisation_id,
+            person_user_id=pending.person_user_id,
+            principals=self.people.principals,
+            staff=self.people.staff,
+        )
+
+    def coordinating(self, pending: Pending) -> list[int]:
+        """The coordinators of the school that must act, for the academic year its window ends in.
+
+        Of who watches (``obligations.watched_by``) only the coordinator answers for the
+        school: escalations and marks to accept are theirs; the mentor school hears nothing.
+        """
+        if pending.organisation_id is None:
+            return []
+        return watched_by(
+            pending.organisation_id, pending.window.end, coordinators=self.people.coordinators, mentors={}
+        )
 
     def _recipients(self, rows) -> tuple[dict, dict]:
-        """Who must act on each window (the principal of an executor school, a person named)
-        and which coordinators watch the schools that must."""
-        actors: dict[tuple[int, int], list[str]] = defaultdict(list)
-        watchers: dict[tuple[int, int], list[str]] = defaultdict(list)
+        """Who must act on each window, and the coordinators who watch the schools that must."""
+        actors: dict[tuple[int, int], list[Pending]] = defaultdict(list)
+        watchers: dict[tuple[int, int], list[Pending]] = defaultdict(list)
         for row in rows:
-            window = self._window(row)
-            organisation_id, person_user = row[10:12]
-            name = executor_name(row)
-            users = [person_user] if person_user else self.people.principals.get(organisation_id, [])
-            for user_id in users:
-                actors[(window.id, user_id)].append(name)
-            if organisation_id:
-                for user_id in self.people.coordinators.get(
-                    (organisation_id, academic_year_of(window.end)), []
-                ):
-                    watchers[(window.id, user_id)].append(name)
+            pending = self._pending(row)
+            for user_id in self.acting(pending):
+                actors[(pending.window.id, user_id)].append(pending)
+            for user_id in self.coordinating(pending):
+                watchers[(pending.window.id, user_id)].append(pending)
         return actors, watchers
 
     def _digests(self) -> list[Due]:
@@ -307,22 +395,25 @@ class Scan:
         if not weeks:
             return []
         horizon = max(week for _, week in weeks.values()) + timedelta(days=13)
+        earliest = min(today for today, _ in weeks.values())
         digests: dict[int, Digest] = defaultdict(Digest)
-        for row in pending_pairs(Q(end__lte=horizon)):
-            window = self._window(row)
-            organisation_id, person_user = row[10:12]
-            for user_id in [person_user] if person_user else self.people.principals.get(organisation_id, []):
-                if user_id in weeks:
-                    self._file(digests[user_id], window, *weeks[user_id])
-            if organisation_id:
-                for user_id in self.people.coordinators.get(
-                    (organisation_id, academic_year_of(window.end)), []
+        for row in pending_pairs(Q(activity__windows__end__lte=horizon), on=earliest):
+            pending = self._pending(row)
+            for user_id in self.acting(pending):
+                if user_id in weeks and not pending.is_done(weeks[user_id][0]):
+                    self._file(digests[user_id], pending.window, *weeks[user_id])
+            for user_id in self.coordinating(pending):
+                today = weeks.get(user_id, (None,))[0]
+                if (
+                    today
+                    and not pending.is_done(today)
+                    and (today - pending.window.end).days > ESCALATE_AFTER_DAYS
                 ):
-                    today = weeks.get(user_id, (None,))[0]
-                    if today and (today - window.end).days > ESCALATE_AFTER_DAYS:
-                        digests[user_id].escalated.setdefault(window, []).append(executor_name(row))
+                    digests[user_id].escalated.setdefault(pending.window, []).append(pending.name)
         self._reviews(digests, weeks)
         self._undated(digests, weeks)
+        for digest in digests.values():
+            digest.sort()
         return [
             Due(Reminder.Kind.DIGEST, user_id, weeks[user_id][0], week=weeks[user_id][1], digest=digest)
             for user_id, digest in digests.items()
@@ -342,38 +433,18 @@ class Scan:
                 items.append(window)
 
     def _reviews(self, digests: dict[int, Digest], weeks: dict) -> None:
-        """Marks done and waiting for the coordinator of the school to accept them."""
-        coordinators = {u: s for u, s in self.people.coordinated.items() if u in weeks}
+        """Marks done and waiting for the school's coordinator of that academic year to accept them."""
+        coordinators = {user_id for user_id in self.people.coordinated if user_id in weeks}
         if not coordinators:
             return
-        schools = set().union(*coordinators.values())
-        marks = CompletionMark.objects.filter(
-            status=CompletionMark.Status.DONE,
-            review=CompletionMark.Review.PENDING,
-            executor__organisation_id__in=schools,
-            window__is_cancelled=False,
-        ).values_list(
-            "window_id",
-            "window__start",
-            "window__end",
-            "window__activity_id",
-            "window__activity__number",
-            "window__activity__content",
-            "window__activity__roadmap_id",
-            "window__activity__roadmap__title",
-            "window__activity__roadmap__owner_id",
-            "executor__label",
-            "executor__organisation_id",
-            "executor__person__user_id",
-            "executor__person_id",
-            "executor__organisation__short_name",
-            "executor__organisation__name",
-        )
-        for row in marks:
-            window = self._window(row)
-            for user_id, their_schools in coordinators.items():
-                if row[10] in their_schools:
-                    digests[user_id].to_accept.append((window, executor_name(row)))
+        schools = set().union(*(self.people.coordinated[user_id] for user_id in coordinators))
+        # Done by the latest of their days; each coordinator's own day is read below.
+        latest = max(weeks[user_id][0] for user_id in coordinators)
+        for row in awaiting_review(Q(organisation__in=schools), on=latest):
+            pending = self._pending(row)
+            for user_id in self.coordinating(pending):
+                if user_id in coordinators and pending.is_done(weeks[user_id][0]):
+                    digests[user_id].to_accept.append((pending.window, pending.name))
 
     def _undated(self, digests: dict[int, Digest], weeks: dict) -> None:
         """Activities whose deadline could not be read: the roadmap's owners must set a date."""
@@ -384,8 +455,8 @@ class Scan:
         earliest_today = min(today for today, _ in weeks.values())
         activities = (
             Activity.objects.filter(
+                counted(Where.TODAY, roadmap="roadmap"),
                 needs_date=True,
-                roadmap__status=Roadmap.Status.APPROVED,
                 roadmap__owner_id__in=owners,
                 # A roadmap whose period is over no longer needs dates.
                 roadmap__period_end__gte=earliest_today,

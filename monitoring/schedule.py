@@ -1,10 +1,11 @@
 """When a deadline reminder is due: pure date arithmetic, no Django imports.
 
 A window has reminder steps: some days before it ends (14, 3 and 1 by default), on
-the day it ends, and once it is overdue the day after and then weekly (1, 8, 15, …
-days overdue). A pass on a given day sends only the latest step that has fallen due,
-and only if that step is at most ``CATCH_UP_DAYS`` old: a pass that was missed for two
-days catches up with the current step instead of sending every step it slept through.
+the day it ends, and once it is overdue the day after and then weekly, four times in all
+(1, 8, 15 and 22 days overdue); after that the window is only listed in the Monday digest.
+A pass on a given day sends only the latest step that has fallen due, and only if that
+step is at most ``CATCH_UP_DAYS`` old: a pass that was missed for two days catches up with
+the current step instead of sending every step it slept through.
 """
 
 from __future__ import annotations
@@ -16,7 +17,12 @@ from datetime import date, timedelta
 BEFORE, DUE, OVERDUE = "before", "due", "overdue"
 CATCH_UP_DAYS = 2
 OVERDUE_EVERY_DAYS = 7
-# From this many days overdue the school's coordinator hears about it as well.
+# An overdue window is reminded of this many times, a week apart; a reminder that repeats for
+# years («Просрочено на 1331 день») is noise nobody reads. The digest keeps listing it.
+OVERDUE_REMINDERS = 4
+LAST_OVERDUE_STEP = 1 + (OVERDUE_REMINDERS - 1) * OVERDUE_EVERY_DAYS  # 22 days overdue
+# From this many days overdue the school's coordinator hears about it as well, at the same
+# weekly steps and up to the same last one.
 ESCALATE_AFTER_DAYS = 7
 
 
@@ -40,26 +46,26 @@ def window_step(end: date, today: date, offsets: Iterable[int], catch_up: int = 
         step = Step(DUE, 0, end)
     else:
         days = 1 + (-left - 1) // OVERDUE_EVERY_DAYS * OVERDUE_EVERY_DAYS
+        if days > LAST_OVERDUE_STEP:
+            return None
         step = Step(OVERDUE, days, end + timedelta(days=days))
     return step if (today - step.on).days <= catch_up else None
 
 
-def candidate_ends(
-    today: date, offsets: Iterable[int], earliest: date | None, catch_up: int = CATCH_UP_DAYS
-) -> set[date]:
+def candidate_ends(today: date, offsets: Iterable[int], catch_up: int = CATCH_UP_DAYS) -> set[date]:
     """Every window end for which ``window_step`` can return a step on ``today``.
 
     The scan asks the database for windows ending on exactly these days, which the
-    index on the window end answers without reading the rest.
+    index on the window end answers without reading the rest. Since the overdue steps
+    stop at ``LAST_OVERDUE_STEP`` they are a few dozen days, however old the data.
     """
     ends = {today}
     for offset in offsets:
         for left in range(max(1, offset - catch_up), offset + 1):
             ends.add(today + timedelta(days=left))
-    if earliest is not None:
-        for overdue in range(1, (today - earliest).days + 1):
-            if (overdue - 1) % OVERDUE_EVERY_DAYS <= catch_up:
-                ends.add(today - timedelta(days=overdue))
+    for overdue in range(1, LAST_OVERDUE_STEP + catch_up + 1):
+        if (overdue - 1) % OVERDUE_EVERY_DAYS <= catch_up:
+            ends.add(today - timedelta(days=overdue))
     return ends
 
 

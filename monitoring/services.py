@@ -76,6 +76,7 @@ def _claim(due: list, *, enqueue: bool) -> ClaimResult:
                 kind=d.kind,
                 recipient_id=d.recipient_id,
                 window_id=d.window.id if d.window else None,
+                window_end=d.window.end if d.window else None,
                 days=d.days,
                 week=d.week,
                 claim_token=token,
@@ -117,7 +118,7 @@ def _claim(due: list, *, enqueue: bool) -> ClaimResult:
 def _key(reminder: Reminder) -> tuple:
     if reminder.kind == Reminder.Kind.DIGEST:
         return (reminder.kind, reminder.recipient_id, reminder.week)
-    return (reminder.kind, reminder.recipient_id, reminder.window_id, reminder.days)
+    return (reminder.kind, reminder.recipient_id, reminder.window_id, reminder.window_end, reminder.days)
 
 
 def _enqueue(ids: list[int]) -> None:

@@ -65,7 +65,7 @@ class ReminderPolicy(models.Model):
 class Reminder(models.Model):
     """One reminder to one user, claimed in the database before it is sent.
 
-    The unique keys make the claim: (window, recipient, kind, days) for deadline
+    The unique keys make the claim: (window, its end, recipient, kind, days) for deadline
     reminders, (recipient, week) for the weekly digest. Whoever inserts the row first
     sends it; everybody else finds it taken.
     """
@@ -95,8 +95,12 @@ class Reminder(models.Model):
         verbose_name="срок",
     )
     # Before: the configured offset (14, 3, 1); due: 0; overdue and escalation: the step
-    # (1, 8, 15, … days overdue). Each step is its own reminder, sent once.
+    # (1, 8, 15 and 22 days overdue, ``schedule.LAST_OVERDUE_STEP``). Each step is its own
+    # reminder, sent once.
     days = models.SmallIntegerField("шаг, дней", default=0)
+    # The deadline the step counted from: a window moved to a new date («Февраль» → «Март»)
+    # keeps its identity and its marks, and its steps are owed again for the new date.
+    window_end = models.DateField("срок, от которого считали", null=True, blank=True)
     week = models.DateField("неделя (понедельник)", null=True, blank=True)
     status = models.CharField("статус", max_length=10, choices=Status.choices, default=Status.CLAIMED)
     attempts = models.PositiveSmallIntegerField("попыток отправки", default=0)
@@ -118,7 +122,7 @@ class Reminder(models.Model):
         ordering = ["-created_at"]
         constraints = [
             models.UniqueConstraint(
-                fields=["window", "recipient", "kind", "days"],
+                fields=["window", "window_end", "recipient", "kind", "days"],
                 condition=Q(window__isnull=False),
                 name="reminder_once_per_window_step",
             ),

@@ -35,7 +35,10 @@ def test_days_agree_in_number(n, phrase):
         ("2023-03-14", None),
         ("2023-03-18", (OVERDUE, 8)),
         ("2023-03-25", (OVERDUE, 15)),
-        ("2023-04-01", (OVERDUE, 22)),  # weekly until the mark is done
+        ("2023-04-01", (OVERDUE, 22)),  # the fourth and last overdue reminder
+        ("2023-04-03", (OVERDUE, 22)),
+        ("2023-04-08", None),  # the fifth weekly step is not sent: the digest lists it
+        ("2026-11-01", None),  # years later, nothing
     ],
 )
 def test_the_latest_relevant_step_of_a_window(today, expected):
@@ -71,9 +74,15 @@ def test_the_monday_digest_is_caught_up_until_wednesday(today, week):
 def test_the_scan_asks_for_every_end_that_can_have_a_step(end, today, offsets):
     # The database is asked only for these ends: a window outside them must have no step.
     if window_step(end, today, offsets) is not None:
-        assert end in candidate_ends(today, offsets, earliest=date(2020, 1, 1))
+        assert end in candidate_ends(today, offsets)
 
 
-def test_candidate_ends_stay_few():
-    ends = candidate_ends(date(2025, 1, 1), (14, 3, 1), earliest=date(2024, 1, 1))
-    assert len(ends) < 200 and date(2025, 1, 1) + timedelta(days=15) not in ends
+def test_candidate_ends_stay_few_however_old_the_data():
+    ends = candidate_ends(date(2025, 1, 1), (14, 3, 1))
+    assert len(ends) == 19 and date(2025, 1, 1) + timedelta(days=15) not in ends
+    assert min(ends) == date(2025, 1, 1) - timedelta(days=24)  # the last overdue step, caught up
+
+
+def test_an_overdue_window_is_reminded_four_times_a_week_apart():
+    steps = {window_step(END, END + timedelta(days=n), (14, 3, 1)) for n in range(1, 400)}
+    assert sorted(step.days for step in steps - {None}) == [1, 8, 15, 22]
