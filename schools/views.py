@@ -8,8 +8,8 @@ from django.utils import timezone
 
 from monitoring.profile import current_academic_year, risk_coverage
 from roadmaps.models import Roadmap
+from roadmaps.obligations import Where, progress_by_school
 from roadmaps.permissions import get_school_for_user, visible_schools
-from roadmaps.progress import school_progress
 from schools.models import CoordinatorAssignment, MentorPair, academic_year_label
 
 
@@ -41,7 +41,8 @@ def school_detail(request: HttpRequest, pk: int) -> HttpResponse:
         .select_related("coordinator")
         .order_by("-academic_year"),
         "roadmaps": roadmaps,
-        "progress": school_progress([school.pk], today).get(school.pk),
+        # Today's work, the same figures as the school's card and dashboard.
+        "progress": progress_by_school([school.pk], on=today, where=Where.TODAY).get(school.pk),
         "risk_coverage": risk_coverage(school, current_academic_year(), user=request.user),
     }
     return render(request, "schools/school_detail.html", context)

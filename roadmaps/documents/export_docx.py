@@ -4,7 +4,9 @@ target indicators, schools, then the table in the roadmap's own columns."""
 from __future__ import annotations
 
 import io
+from datetime import date
 
+from django.utils import timezone
 from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.shared import Mm
 
@@ -20,6 +22,7 @@ from roadmaps.documents.docx_layout import (
 )
 from roadmaps.documents.rows import table_rows
 from roadmaps.models import CompletionMark, Roadmap, RoadmapSchool, Section
+from roadmaps.obligations import reading_of, why_not
 
 # Millimetres; the content column takes what is left.
 COLUMN_WIDTHS = {
@@ -29,12 +32,6 @@ COLUMN_WIDTHS = {
     Field.RESULT: 45,
     Field.MARK: 48,
 }
-APPROVAL_DOCUMENT = {
-    Roadmap.ApprovalKind.ORDER: "приказу",
-    Roadmap.ApprovalKind.DECREE: "распоряжению",
-    Roadmap.ApprovalKind.LETTER: "письму",
-    Roadmap.ApprovalKind.PROTOCOL: "протоколу",
-}
 SCHOOL_GROUPS = [
     (RoadmapSchool.Role.SUPERVISED, "Школы с низкими образовательными результатами: "),
     (RoadmapSchool.Role.MENTOR, "Школы-наставники: "),
@@ -42,11 +39,13 @@ SCHOOL_GROUPS = [
 ]
 
 
-def export_docx(roadmap: Roadmap, *, with_marks: bool) -> bytes:
-    """The printable roadmap; with_marks=False leaves the completion column blank for signing.
+def export_docx(roadmap: Roadmap, *, with_marks: bool, on: date | None = None) -> bytes:
+    """The printable roadmap; with_marks=False leaves the completion column blank for signing,
+    with_marks=True fills it with the marks and their state on ``on`` (today by default).
 
     The roadmap must come from ``rows.fetch_roadmaps`` so that printing runs no query.
     """
+    on = on or timezone.localdate()
     document = new_document(landscape=True)
     _preamble(document, roadmap)
     columns = print_columns(roadmap, with_marks=with_marks)
@@ -75,7 +74,7 @@ def export_docx(roadmap: Roadmap, *, with_marks: bool) -> bytes:
             Field.DEADLINE: activity.deadline_text,
             Field.RESPONSIBLE: activity.responsible_text,
             Field.RESULT: activity.expected_result,
-            Field.MARK: marks_text(activity) if with_marks else "",
+            Field.MARK: marks_text(activity, on) if with_marks else "",
         }
         cells = table.add_row().cells
         for cell, (field, _) in zip(cells, columns, strict=True):
@@ -101,42 +100,28 @@ def section_heading(section: Section) -> str:
     return f"{section.number}. {section.title}" if section.number else section.title
 
 
-def approval_text(roadmap: Roadmap) -> str:
-    if roadmap.approval_text:
-        return roadmap.approval_text
-    if not (roadmap.approval_number or roadmap.approval_date):
-        return ""
-    document = APPROVAL_DOCUMENT.get(roadmap.approval_kind, "документу")
-    text = f"Приложение к {document}"
-    if roadmap.approval_date:
-        text += f" от {roadmap.approval_date:%d.%m.%Y}"
-    if roadmap.approval_number:
-        text += f" № {roadmap.approval_number}"
-    return text
-
-
-def marks_text(activity) -> str:
-    """What the completion column says: each executor's mark with date, author and review."""
+def marks_text(activity, on: date) -> str:
+    """What the completion column says: each executor's mark with its state on ``on`` (in the
+    words of ``obligations``, as the activity page shows it), date, author and review."""
     lines = []
-    windows = list(activity.windows.all())
+    windows = {w.pk: w for w in activity.windows.all()}
     for executor in activity.executors.all():
         for mark in executor.marks.all():
-            status = mark.get_status_display()
-            if mark.completed_on:
-                status += f" {mark.completed_on:%d.%m.%Y}"
-            line = f"{status} — {executor}"
-            if len(windows) > 1:
-                line += f" (срок {mark.window})"
+            window = windows.get(mark.window_id) or mark.window
+            reading = reading_of(executor, window, mark, on)
+            state = reading.label if reading else f"{mark.get_status_display()} ({why_not(window, executor)})"
+            parts = [f"{state} — {executor}" + (f" (срок {window})" if len(windows) > 1 else "")]
+            if mark.status == CompletionMark.Status.DONE:
+                parts.append(f"дата выполнения {mark.completed_on:%d.%m.%Y}")
+            elif reading is not None:
+                parts.append(f"отметка: {mark.get_status_display().lower()}")
             if mark.marked_by:
-                line += f"; отметил(а): {mark.marked_by.get_full_name() or mark.marked_by.username}"
-            review = {
-                CompletionMark.Review.ACCEPTED: "принято",
-                CompletionMark.Review.RETURNED: "возвращено на доработку",
-                CompletionMark.Review.PENDING: "ждёт проверки",
-            }[mark.review]
-            if mark.review == CompletionMark.Review.RETURNED and mark.review_comment:
-                review += f": {mark.review_comment}"
-            lines.append(f"{line}; {review}")
+                parts.append(f"отметил(а): {mark.marked_by.get_full_name() or mark.marked_by.username}")
+            if mark.review == CompletionMark.Review.ACCEPTED:
+                parts.append(mark.get_review_display().lower())
+            elif mark.review == CompletionMark.Review.RETURNED and mark.review_comment:
+                parts.append(f"комментарий координатора: {mark.review_comment}")
+            lines.append("; ".join(parts))
     return "\n".join(lines)
 
 
@@ -147,9 +132,17 @@ def _widths(document, fields: list[Field]) -> list[int]:
 
 
 def _preamble(document, roadmap: Roadmap) -> None:
-    approval = approval_text(roadmap)
+    approval = roadmap.approval_line
     if approval:
         paragraph(document, approval, align=WD_ALIGN_PARAGRAPH.RIGHT, indent=Mm(165))
+        revisions = getattr(roadmap, "revisions", None)
+        if revisions:
+            paragraph(
+                document,
+                f"в редакции {revisions[0].document}",
+                align=WD_ALIGN_PARAGRAPH.RIGHT,
+                indent=Mm(165),
+            )
         if roadmap.approved_by:
             paragraph(
                 document, f"Утверждена: {roadmap.approved_by}", align=WD_ALIGN_PARAGRAPH.RIGHT, indent=Mm(165)

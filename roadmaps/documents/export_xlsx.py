@@ -1,5 +1,8 @@
 """Roadmaps as an XLSX workbook: a summary sheet, then one sheet per roadmap with the
 table in its own columns, the deadline windows as real dates, a frozen header and filters.
+Each row's «Состояние» and the summary's counts on the export's date come from the progress
+report (``report.build_report``); the completion column reads each mark's state from
+``obligations`` (``export_docx.marks_text``).
 
 Written in openpyxl's write-only mode: a 500-row roadmap streams out without building
 a cell object per cell.
@@ -17,8 +20,8 @@ from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 
 from roadmaps.documents.columns import Field
-from roadmaps.documents.export_docx import approval_text, marks_text, print_columns, section_heading
-from roadmaps.documents.report import COUNTED, STATE_LABELS, State, build_report
+from roadmaps.documents.export_docx import marks_text, print_columns, section_heading
+from roadmaps.documents.report import ROW_KEYS, ROW_LABELS, build_report
 from roadmaps.documents.rows import table_rows
 from roadmaps.models import Roadmap
 
@@ -48,7 +51,7 @@ def export_xlsx(roadmaps: list[Roadmap], *, on: date) -> bytes:
     _summary(workbook, roadmaps, report, on)
     names: set[str] = set()
     for roadmap in roadmaps:
-        _roadmap_sheet(workbook, roadmap, _sheet_name(roadmap, names), report.states)
+        _roadmap_sheet(workbook, roadmap, _sheet_name(roadmap, names), report.states, on)
     out = io.BytesIO()
     workbook.save(out)
     return out.getvalue()
@@ -70,14 +73,14 @@ def _cell(ws, value, *, font=None, alignment=WRAP, fill=None, number_format=None
 def _summary(workbook: Workbook, roadmaps: list[Roadmap], report, on: date) -> None:
     ws = workbook.create_sheet("Сводка")
     titles = ["Дорожная карта", "Организация", "Начало периода", "Конец периода", "Мероприятий"]
-    titles += [STATE_LABELS[s] for s in COUNTED]
-    for index, width in enumerate([60, 36, 14, 14, 12, 12, 12, 12, 14, 12], start=1):
+    titles += [ROW_LABELS[key] for key in ROW_KEYS]
+    for index, width in enumerate([60, 36, 14, 14, 12] + [14] * len(ROW_KEYS), start=1):
         ws.column_dimensions[get_column_letter(index)].width = width
     ws.freeze_panes = "A3"
     ws.append([_cell(ws, f"Сводка по дорожным картам на {on:%d.%m.%Y}", font=TITLE, alignment=None)])
     ws.append([_cell(ws, t, font=BOLD, alignment=CENTER) for t in titles])
     for roadmap in roadmaps:
-        counts = {s: 0 for s in COUNTED}
+        counts = dict.fromkeys(ROW_KEYS, 0)
         for activity in roadmap.activities.all():
             state = report.states.get(activity.pk)
             if state is not None:
@@ -89,7 +92,7 @@ def _summary(workbook: Workbook, roadmaps: list[Roadmap], report, on: date) -> N
                 _cell(ws, roadmap.period_start, number_format=DATE_FORMAT),
                 _cell(ws, roadmap.period_end, number_format=DATE_FORMAT),
                 sum(counts.values()),
-                *(counts[s] for s in COUNTED),
+                *(counts[key] for key in ROW_KEYS),
             ]
         )
     ws.auto_filter.ref = f"A2:{get_column_letter(len(titles))}{len(roadmaps) + 2}"
@@ -105,7 +108,7 @@ def _sheet_name(roadmap: Roadmap, taken: set[str]) -> str:
     return name
 
 
-def _roadmap_sheet(workbook: Workbook, roadmap: Roadmap, name: str, states: dict[int, State]) -> None:
+def _roadmap_sheet(workbook: Workbook, roadmap: Roadmap, name: str, states: dict[int, str], on: date) -> None:
     ws = workbook.create_sheet(name)
     columns = print_columns(roadmap, with_marks=True)
     width = len(columns) + len(EXTRA)
@@ -115,7 +118,7 @@ def _roadmap_sheet(workbook: Workbook, roadmap: Roadmap, name: str, states: dict
         ws.column_dimensions[get_column_letter(index)].width = w
 
     lines: list[tuple[str, Font | None]] = []
-    approval = approval_text(roadmap)
+    approval = roadmap.approval_line
     if approval:
         lines.append((approval, None))
         if roadmap.approved_by:
@@ -159,7 +162,7 @@ def _roadmap_sheet(workbook: Workbook, roadmap: Roadmap, name: str, states: dict
             Field.DEADLINE: activity.deadline_text,
             Field.RESPONSIBLE: activity.responsible_text,
             Field.RESULT: activity.expected_result,
-            Field.MARK: marks_text(activity),
+            Field.MARK: marks_text(activity, on),
         }
         windows = list(activity.windows.all())
         start = min((w.start or w.end for w in windows), default=None)
@@ -171,7 +174,7 @@ def _roadmap_sheet(workbook: Workbook, roadmap: Roadmap, name: str, states: dict
                 _cell(ws, start, number_format=DATE_FORMAT),
                 _cell(ws, end, number_format=DATE_FORMAT),
                 _cell(ws, "да" if activity.needs_date else None),
-                _cell(ws, STATE_LABELS[state] if state else None),
+                _cell(ws, ROW_LABELS[state] if state else None),
             ]
         )
     ws.auto_filter.ref = f"A{header}:{last}{max(row_index, header + 1)}"

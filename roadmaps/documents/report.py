@@ -1,18 +1,32 @@
 """«Отчёт о выполнении дорожной карты»: what is done, in progress, overdue and not yet
 due on a chosen date, for a roadmap, a municipality or one school.
 
-Each executor owes each deadline window of its activity; that pair is an obligation,
-and its mark (if any) says how far it got. An activity row is done when all its
-obligations (and its sub-rows') are done, overdue when any is overdue.
+Each obligation (a deadline window of a row, for an executor who must act) reads its state on
+the report's date from ``obligations``, as the activity page reads it: a returned mark is
+owed again, a cancelled window or an executor nobody marks for is no obligation.
+
+Which roadmaps a report takes (decided by its page, ``documents.views``, with
+``obligations.counts_on_page``): a roadmap's own report takes it whatever its status, a draft too
+(``Where.OWN_PAGE``). A municipality's or a school's report takes today's work — approved
+roadmaps (``Where.TODAY``) — for a date in the current academic year or later, and history —
+approved and archived ones (``Where.HISTORY``) — for a date in a past academic year
+(``obligations.where_for_year``): the roadmaps that were that year's work. Never a draft.
+A school's report takes the school's own part (``obligations.school_part``), as its card,
+page and dashboard count it.
+
+A row (an activity with its sub-rows) sums its obligations: overdue when any is; in progress
+when any is, or when part is done and the rest is not yet due (or still needs a date); done
+when all are (late when any was late); not yet due otherwise. A row without obligations
+needs a date, or names no executor who marks it.
 """
 
 from __future__ import annotations
 
 import io
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
-from enum import StrEnum
 
 from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.shared import Mm
@@ -20,53 +34,48 @@ from docx.shared import Mm
 from roadmaps.documents.docx_layout import fill, new_document, new_table, paragraph, repeat_as_header
 from roadmaps.documents.export_docx import section_heading
 from roadmaps.models import Activity, CompletionMark, DeadlineWindow, Executor, Roadmap
+from roadmaps.obligations import (
+    BY_CODE,
+    DONE_CODES,
+    IN_PROGRESS,
+    LATE,
+    NOBODY_MARKS,
+    NOT_DUE,
+    ON_TIME,
+    OVERDUE,
+    STATES,
+    Reading,
+    reading_of,
+)
 from schools.models import Organisation
 
-
-class State(StrEnum):
-    DONE = "done"
-    IN_PROGRESS = "in_progress"
-    OVERDUE = "overdue"
-    NOT_DUE = "not_due"
-    NO_DATE = "no_date"
-
-
-STATE_LABELS = {
-    State.DONE: "Выполнено",
-    State.IN_PROGRESS: "В работе",
-    State.OVERDUE: "Просрочено",
-    State.NOT_DUE: "Срок не наступил",
-    State.NO_DATE: "Нужна дата",
+# What a row can be besides an obligation's state.
+NO_DATE = "no_date"
+NO_EXECUTOR = "no_executor"
+ROW_LABELS = {
+    **{state.key: state.label for state in STATES},
+    NO_DATE: "Нужна дата",
+    # Not «Исполнитель не …»: the XLSX summary's headings must not read as a roadmap table's
+    # «Ответственный» column to the importer.
+    NO_EXECUTOR: NOBODY_MARKS.capitalize(),
 }
-COUNTED = [State.DONE, State.IN_PROGRESS, State.OVERDUE, State.NOT_DUE, State.NO_DATE]
-
-
-def obligation_state(window: DeadlineWindow, mark: CompletionMark | None, on: date) -> State:
-    if (
-        mark is not None
-        and mark.status == CompletionMark.Status.DONE
-        and mark.review != CompletionMark.Review.RETURNED
-        and (mark.completed_on is None or mark.completed_on <= on)
-    ):
-        return State.DONE
-    if window.end < on:
-        return State.OVERDUE
-    if mark is not None and mark.status == CompletionMark.Status.IN_PROGRESS:
-        return State.IN_PROGRESS
-    if window.start is not None and window.start > on:
-        return State.NOT_DUE
-    if window.start is None or window.start <= on:
-        return State.IN_PROGRESS
-    return State.NOT_DUE
+ROW_KEYS = list(ROW_LABELS)
 
 
 @dataclass
-class Overdue:
+class Obligation:
     roadmap: Roadmap
     activity: Activity
-    executor: Executor | None
+    executor: Executor
     window: DeadlineWindow
-    days: int
+    mark: CompletionMark | None
+    reading: Reading
+    on: date
+
+    @property
+    def days(self) -> int:
+        """Days overdue on the report's date."""
+        return (self.on - self.window.end).days
 
 
 @dataclass
@@ -75,12 +84,13 @@ class Report:
     on: date
     roadmaps: list[Roadmap]
     school: Organisation | None = None
-    states: dict[int, State] = field(default_factory=dict)  # top-level activity pk -> state
-    activities: Counter = field(default_factory=Counter)
-    by_school: dict[str, Counter] = field(default_factory=dict)
-    by_section: list[tuple[str, str, Counter]] = field(default_factory=list)  # roadmap, section, counts
-    overdue: list[Overdue] = field(default_factory=list)
-    returned: list[tuple[Roadmap, Activity, CompletionMark]] = field(default_factory=list)
+    states: dict[int, str] = field(default_factory=dict)  # top-level activity pk -> ROW_KEYS
+    readings: dict[tuple[int, int], Reading] = field(default_factory=dict)  # (executor, window) pks
+    activities: Counter = field(default_factory=Counter)  # ROW_KEYS -> rows
+    by_school: dict[str, Counter] = field(default_factory=dict)  # school -> obligations per state key
+    by_section: list[tuple[str, str, Counter]] = field(default_factory=list)  # roadmap, section, rows
+    overdue: list[Obligation] = field(default_factory=list)
+    returned: list[Obligation] = field(default_factory=list)
 
 
 def build_report(
@@ -88,7 +98,7 @@ def build_report(
 ) -> Report:
     """Count and list from roadmaps fetched by ``rows.fetch_roadmaps``: no query runs here.
 
-    With a school, only that school's obligations count.
+    With a school, only the school's own part counts (the school as executor, not its people).
     """
     report = Report(title=title, on=on, roadmaps=roadmaps, school=school)
     for roadmap in roadmaps:
@@ -107,12 +117,16 @@ def _add_roadmap(report: Report, roadmap: Roadmap) -> None:
     for activity in activities:
         if activity.parent_id:
             continue
-        states: list[State] = []
-        for row in [activity, *children.get(activity.pk, [])]:
-            states += _obligations(report, roadmap, row)
-        if report.school is not None and not states:
+        rows = [activity, *children.get(activity.pk, [])]
+        if report.school is not None and not any(_executors(report, row) for row in rows):
             continue  # this school has nothing to do here
-        state = _activity_state(states)
+        codes: list[int] = []
+        undated = dated = False
+        for row in rows:
+            codes += [o.reading.state.code for o in _obligations(report, roadmap, row)]
+            undated |= row.needs_date and (report.school is None or bool(_executors(report, row)))
+            dated |= any(not w.is_cancelled for w in row.windows.all())
+        state = _row_state(codes, undated=undated, dated=dated)
         report.states[activity.pk] = state
         report.activities[state] += 1
         top = _top_section(sections, activity.section_id)
@@ -122,44 +136,49 @@ def _add_roadmap(report: Report, roadmap: Roadmap) -> None:
         report.by_section.append((roadmap.title, name, counts))
 
 
-def _obligations(report: Report, roadmap: Roadmap, activity: Activity) -> list[State]:
-    windows = [w for w in activity.windows.all() if not w.is_cancelled]
+def _executors(report: Report, activity: Activity) -> list[Executor]:
+    """The row's executors the report is about: all of them, or the school's own part."""
     executors = list(activity.executors.all())
-    if report.school is not None:
-        executors = [e for e in executors if e.organisation_id == report.school.pk]
-        if not executors:
-            return []
-    if not windows:
-        return [State.NO_DATE] if activity.needs_date else []
-    states = []
-    for executor in executors or [None]:
-        marks = {m.window_id: m for m in executor.marks.all()} if executor else {}
-        report.returned += [
-            (roadmap, activity, m) for m in marks.values() if m.review == CompletionMark.Review.RETURNED
-        ]
-        school = executor.organisation if executor else None
+    if report.school is None:
+        return executors
+    return [e for e in executors if e.organisation_id == report.school.pk and e.person_id is None]
+
+
+def _obligations(report: Report, roadmap: Roadmap, activity: Activity) -> list[Obligation]:
+    found = []
+    windows = list(activity.windows.all())
+    for executor in _executors(report, activity):
+        marks = {m.window_id: m for m in executor.marks.all()}
+        school = executor.organisation if executor.person_id is None else None
         for window in windows:
-            state = obligation_state(window, marks.get(window.pk), report.on)
-            states.append(state)
+            mark = marks.get(window.pk)
+            reading = reading_of(executor, window, mark, report.on)
+            if reading is None:
+                continue
+            obligation = Obligation(roadmap, activity, executor, window, mark, reading, report.on)
+            found.append(obligation)
+            report.readings[(executor.pk, window.pk)] = reading
             if school is not None and school.kind == Organisation.Kind.SCHOOL:
-                report.by_school.setdefault(school.name, Counter())[state] += 1
-            if state == State.OVERDUE:
-                days = (report.on - window.end).days
-                report.overdue.append(Overdue(roadmap, activity, executor, window, days))
-    return states
+                report.by_school.setdefault(school.name, Counter())[reading.key] += 1
+            if reading.state.code == OVERDUE:
+                report.overdue.append(obligation)
+            if reading.returned:
+                report.returned.append(obligation)
+    return found
 
 
-def _activity_state(states: list[State]) -> State:
-    if not states or all(s == State.NO_DATE for s in states):
-        return State.NO_DATE
-    for state in (State.OVERDUE, State.IN_PROGRESS):
-        if state in states:
-            return state
-    if all(s == State.DONE for s in states):
-        return State.DONE
-    if State.DONE in states:
-        return State.IN_PROGRESS
-    return State.NOT_DUE
+def _row_state(codes: list[int], *, undated: bool, dated: bool) -> str:
+    """``codes``: the row's obligations' states; ``undated``: a sub-row still needs a date;
+    ``dated``: some sub-row has a live window."""
+    if not codes:
+        return NO_EXECUTOR if dated and not undated else NO_DATE
+    for code in (OVERDUE, IN_PROGRESS):
+        if code in codes:
+            return BY_CODE[code].key
+    done = [c for c in codes if c in DONE_CODES]
+    if len(done) == len(codes) and not undated:
+        return BY_CODE[LATE if LATE in done else ON_TIME].key
+    return BY_CODE[IN_PROGRESS if done else NOT_DUE].key
 
 
 def _top_section(sections: dict, pk: int | None):
@@ -182,61 +201,73 @@ def export_report(report: Report) -> bytes:
         paragraph(document, f"{roadmap.title} ({roadmap.owner})", size=11)
     paragraph(document)
 
+    rows = _columns(ROW_KEYS, ROW_LABELS)
     paragraph(document, bold_label="Мероприятия (строки дорожной карты)")
     total = sum(report.activities.values())
-    _counts_table(
-        document, "", [("Всего", report.activities)], total_row=False, first_title=f"Всего: {total}"
-    )
+    _counts_table(document, f"Всего: {total}", [("Всего", report.activities)], rows, total_row=False)
 
     if report.by_school:
         paragraph(document)
         paragraph(document, bold_label="По школам (сроки исполнения каждой школы)")
-        _counts_table(document, "Школа", sorted(report.by_school.items()), total_row=True)
+        columns = [*_columns([s.key for s in STATES], ROW_LABELS), ("Всего", lambda c: c.total())]
+        _counts_table(document, "Школа", sorted(report.by_school.items()), columns, total_row=True)
     if report.by_section:
         paragraph(document)
         paragraph(document, bold_label="По разделам")
-        rows = [
+        named = [
             (f"{section} — {title}" if len(report.roadmaps) > 1 else section, counts)
             for title, section, counts in report.by_section
         ]
-        _counts_table(document, "Раздел", rows, total_row=True)
+        _counts_table(document, "Раздел", named, rows, total_row=True)
 
     paragraph(document)
     paragraph(document, bold_label=f"Просроченные мероприятия: {len(report.overdue)}")
     if report.overdue:
         table = _table(
-            document, ["№", "Мероприятие", "Срок", "Исполнитель", "Дней просрочки"], [14, 120, 30, 70, 28]
+            document,
+            ["№", "Мероприятие", "Срок", "Исполнитель", "Состояние", "Дней просрочки"],
+            [14, 100, 30, 56, 38, 24],
         )
         for item in sorted(report.overdue, key=lambda o: (-o.days, o.activity.order)):
             cells = table.add_row().cells
             fill(cells[0], item.activity.number)
             fill(cells[1], item.activity.content)
             fill(cells[2], f"{item.activity.deadline_text}\n({item.window})")
-            fill(cells[3], str(item.executor) if item.executor else "—")
-            fill(cells[4], str(item.days), align=WD_ALIGN_PARAGRAPH.CENTER)
+            fill(cells[3], str(item.executor))
+            fill(cells[4], item.reading.label)
+            fill(cells[5], str(item.days), align=WD_ALIGN_PARAGRAPH.CENTER)
 
     paragraph(document)
     paragraph(document, bold_label=f"Отметки, возвращённые на доработку: {len(report.returned)}")
     if report.returned:
         table = _table(
             document,
-            ["№", "Мероприятие", "Исполнитель", "Отметка", "Комментарий координатора"],
-            [14, 100, 60, 40, 48],
+            ["№", "Мероприятие", "Исполнитель", "Состояние", "Отметка", "Комментарий координатора"],
+            [14, 84, 50, 38, 30, 46],
         )
-        for _roadmap, activity, mark in report.returned:
+        for item in report.returned:
+            mark = item.mark
             cells = table.add_row().cells
-            fill(cells[0], activity.number)
-            fill(cells[1], activity.content)
-            fill(cells[2], str(mark.executor))
+            fill(cells[0], item.activity.number)
+            fill(cells[1], item.activity.content)
+            fill(cells[2], str(item.executor))
+            fill(cells[3], item.reading.label)
             when = f" {mark.completed_on:%d.%m.%Y}" if mark.completed_on else ""
-            fill(cells[3], f"{mark.get_status_display()}{when}")
+            fill(cells[4], f"{mark.get_status_display()}{when}")
             reviewer = (
                 mark.reviewed_by.get_full_name() or mark.reviewed_by.username if mark.reviewed_by else ""
             )
-            fill(cells[4], "\n".join(filter(None, [mark.review_comment, reviewer])))
+            fill(cells[5], "\n".join(filter(None, [mark.review_comment, reviewer])))
     out = io.BytesIO()
     document.save(out)
     return out.getvalue()
+
+
+Column = tuple[str, Callable[[Counter], int]]
+
+
+def _columns(keys: list[str], labels: dict[str, str]) -> list[Column]:
+    return [(labels[key], lambda counts, key=key: counts.get(key, 0)) for key in keys]
 
 
 def _table(document, titles: list[str], widths_mm: list[int]):
@@ -247,19 +278,20 @@ def _table(document, titles: list[str], widths_mm: list[int]):
     return table
 
 
-def _counts_table(document, first: str, rows, *, total_row: bool, first_title: str = "") -> None:
+def _counts_table(document, first: str, rows, columns: list[Column], *, total_row: bool) -> None:
+    width = 24
     table = _table(
-        document, [first or first_title, *(STATE_LABELS[s] for s in COUNTED)], [102, 32, 32, 32, 32, 32]
+        document, [first, *(t for t, _ in columns)], [262 - width * len(columns)] + [width] * len(columns)
     )
     grand = Counter()
     for name, counts in rows:
         grand.update(counts)
         cells = table.add_row().cells
         fill(cells[0], name)
-        for cell, state in zip(cells[1:], COUNTED, strict=True):
-            fill(cell, str(counts.get(state, 0)), align=WD_ALIGN_PARAGRAPH.CENTER)
+        for cell, (_, value) in zip(cells[1:], columns, strict=True):
+            fill(cell, str(value(counts)), align=WD_ALIGN_PARAGRAPH.CENTER)
     if total_row and len(rows) > 1:
         cells = table.add_row().cells
         fill(cells[0], "Итого", bold=True)
-        for cell, state in zip(cells[1:], COUNTED, strict=True):
-            fill(cell, str(grand.get(state, 0)), bold=True, align=WD_ALIGN_PARAGRAPH.CENTER)
+        for cell, (_, value) in zip(cells[1:], columns, strict=True):
+            fill(cell, str(value(grand)), bold=True, align=WD_ALIGN_PARAGRAPH.CENTER)

@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 
 from django.db.models import Prefetch
 
-from roadmaps.models import Activity, CompletionMark, Executor, Roadmap, RoadmapSchool, Section
+from roadmaps.models import Activity, CompletionMark, Executor, Roadmap, RoadmapEvent, RoadmapSchool, Section
 from schools.models import Person
 
 
@@ -33,6 +33,12 @@ def fetch_roadmaps(pks: Iterable[int]) -> list[Roadmap]:
             Prefetch("activities", queryset=activities),
             Prefetch("school_links", queryset=links.order_by("pk")),
             "indicators",
+            # The printout's «в редакции приказа от … № …»: the latest revision by order.
+            Prefetch(
+                "events",
+                queryset=RoadmapEvent.objects.filter(kind=RoadmapEvent.Kind.REVISED).order_by("-at"),
+                to_attr="revisions",
+            ),
         )
         .order_by("owner__name", "-period_start", "title")
     )

@@ -6,6 +6,7 @@ from __future__ import annotations
 import io
 import secrets
 import uuid
+from collections.abc import Callable, Iterable
 from datetime import date
 from typing import Any
 
@@ -19,6 +20,7 @@ from django.core.files.storage import default_storage
 from django.db import transaction
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST
 
 from roadmaps.deadlines import parse_deadline
@@ -27,9 +29,10 @@ from roadmaps.documents.forms import ImportHeaderForm, ImportUploadForm, ReportF
 from roadmaps.documents.importer import executor_status, import_roadmap, summary
 from roadmaps.documents.safety import UnsafeFile
 from roadmaps.documents.services import ImportRefused, roadmap_import
-from roadmaps.models import Activity, Roadmap
+from roadmaps.models import Activity, Executor, Roadmap
+from roadmaps.obligations import LIVE_EXECUTOR, Where, counts_on_page, school_part, where_for_year
 from roadmaps.permissions import editable_owners, get_roadmap_for_user, get_school_for_user
-from schools.models import Municipality
+from schools.models import Municipality, academic_year_of
 
 # Above this many rows a document is built by a Celery worker, with its progress shown.
 SYNC_ROWS = 300
@@ -55,52 +58,86 @@ def municipality_export(request: HttpRequest, pk: int) -> HttpResponse:
     return _deliver(request, job)
 
 
+# Which roadmaps a report counts (``obligations.Where``): a roadmap's own report counts it
+# whatever its status; a municipality's or a school's counts today's work, or for a date in a
+# past academic year that year's history; never a draft. Why: ``documents.report``'s docstring.
+
+
 @login_required
 @require_http_methods(["GET", "POST"])
 def roadmap_report(request: HttpRequest, pk: int) -> HttpResponse:
     roadmap = get_roadmap_for_user(request.user, pk)
     return _report(
-        request, [roadmap.pk], f"{roadmap.title} ({roadmap.owner})", back=roadmap.get_absolute_url()
+        request,
+        [roadmap],
+        f"{roadmap.title} ({roadmap.owner})",
+        back=roadmap.get_absolute_url(),
+        where=lambda on: Where.OWN_PAGE,
     )
 
 
 @login_required
 @require_http_methods(["GET", "POST"])
 def municipality_report(request: HttpRequest, pk: int) -> HttpResponse:
-    municipality, roadmaps = _municipality_roadmaps(request, pk)
-    return _report(request, roadmaps, f"Дорожные карты: {municipality}")
+    municipality = _municipality_for_user(request, pk)
+    roadmaps = Roadmap.objects.visible_to(request.user).filter(owner__municipality=municipality)
+    return _report(request, roadmaps.order_by("-period_start", "title"), f"Дорожные карты: {municipality}")
 
 
 @login_required
 @require_http_methods(["GET", "POST"])
 def school_report(request: HttpRequest, pk: int) -> HttpResponse:
     school = get_school_for_user(request.user, pk)
-    roadmaps = list(
-        Roadmap.objects.visible_to(request.user)
-        .filter(activities__executors__organisation=school)
-        .distinct()
-        .values_list("pk", flat=True)
-    )
-    if not roadmaps:
+    # The roadmaps where the school has its own part, as its dashboard and card count it.
+    part = Executor.objects.filter(LIVE_EXECUTOR, school_part([school.pk])).values("activity__roadmap")
+    roadmaps = Roadmap.objects.visible_to(request.user).filter(pk__in=part).order_by("-period_start", "title")
+    if request.method == "GET" and not roadmaps.exists():
         messages.info(request, f"{school} не названа исполнителем ни в одной дорожной карте.")
     return _report(request, roadmaps, f"Школа: {school.name}", school=school)
 
 
+def _where_on(on: date) -> Where:
+    return where_for_year(academic_year_of(on), academic_year_of(timezone.localdate()))
+
+
 def _report(
-    request: HttpRequest, roadmaps: list[int], scope: str, school=None, back: str = ""
+    request: HttpRequest,
+    roadmaps: Iterable[Roadmap],
+    scope: str,
+    *,
+    school=None,
+    back: str = "",
+    where: Callable[[date], Where] = _where_on,
 ) -> HttpResponse:
     form = ReportForm(request.POST or None)
-    if request.method == "POST" and form.is_valid() and roadmaps:
+    if request.method == "POST" and form.is_valid():
         on = form.cleaned_data["on"]
-        job = _job(
-            request, tasks.Kind.REPORT, roadmaps, title=scope, on=on, school=school.pk if school else None
+        counted = [roadmap.pk for roadmap in roadmaps if counts_on_page(roadmap, where(on))]
+        if counted:
+            job = _job(
+                request, tasks.Kind.REPORT, counted, title=scope, on=on, school=school.pk if school else None
+            )
+            return _deliver(request, job)
+        messages.info(
+            request,
+            f"На {on:%d.%m.%Y} в отчёт не входит ни одна дорожная карта"
+            + (f" с мероприятиями школы {school}" if school else "")
+            + ": черновик входит только в отчёт по своей дорожной карте, архивная — в отчёты"
+            " за прошедшие учебные годы.",
         )
-        return _deliver(request, job)
     return render(request, "documents/report_form.html", {"form": form, "scope": scope, "back": back})
 
 
-def _municipality_roadmaps(request: HttpRequest, pk: int) -> tuple[Municipality, list[int]]:
+def _municipality_for_user(request: HttpRequest, pk: int) -> Municipality:
     """A municipality is visible to a user who sees at least one of its roadmaps."""
+    municipality = get_object_or_404(Municipality, pk=pk)
+    if not Roadmap.objects.visible_to(request.user).filter(owner__municipality=municipality).exists():
+        raise Http404
+    return municipality
+
+
+def _municipality_roadmaps(request: HttpRequest, pk: int) -> tuple[Municipality, list[int]]:
+    """Every roadmap of the municipality the user sees (its XLSX export); 404 when none."""
     municipality = get_object_or_404(Municipality, pk=pk)
     roadmaps = list(
         Roadmap.objects.visible_to(request.user)

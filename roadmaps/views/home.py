@@ -1,4 +1,10 @@
-"""Each role's start page."""
+"""Each role's start page.
+
+What a start page lists is today's work (``obligations.Where.TODAY``: approved roadmaps only;
+a draft is seen on its own page, an archived roadmap in history): «Мои мероприятия», the
+coordinator's and the mentor's «мои», their school cards and the queue «Ждут проверки».
+What the user must mark is ``obligations.acted_by``; each state is ``obligations.state_of``.
+"""
 
 from __future__ import annotations
 
@@ -6,14 +12,23 @@ from dataclasses import dataclass
 from datetime import date
 
 from django.contrib.auth.decorators import login_required
-from django.db.models import Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 
 from roadmaps.models import Activity, CompletionMark, DeadlineWindow, Executor
+from roadmaps.obligations import (
+    LIVE_EXECUTOR,
+    OVERDUE,
+    STATES,
+    Reading,
+    Where,
+    acted_by,
+    counted,
+    progress_by_school,
+    state_of,
+)
 from roadmaps.permissions import scope_of
-from roadmaps.progress import MarkState, mark_state, school_progress
 from schools.models import Organisation
 
 ITEMS_LIMIT = 300
@@ -24,7 +39,7 @@ class Todo:
     executor: Executor
     window: DeadlineWindow
     mark: CompletionMark | None
-    state: MarkState
+    state: Reading
 
     @property
     def activity(self) -> Activity:
@@ -32,13 +47,14 @@ class Todo:
 
 
 def _todos(user, today: date) -> list[Todo]:
-    """Every (executor, window) the user's school or the user must mark, in visible roadmaps."""
-    scope = scope_of(user)
-    mine = Q(organisation__in=scope.principal_schools)
-    if scope.person_id:
-        mine |= Q(person_id=scope.person_id)
+    """Every obligation the user must mark themselves (``acted_by``) in today's work."""
     executors = (
-        Executor.objects.filter(mine, activity__in=Activity.objects.visible_to(user))
+        Executor.objects.filter(
+            LIVE_EXECUTOR,
+            counted(Where.TODAY),
+            acted_by(scope_of(user)),
+            activity__in=Activity.objects.visible_to(user),
+        )
         .select_related("activity__roadmap", "organisation", "person")
         .prefetch_related("marks", "activity__windows")
         .order_by("activity__roadmap", "activity__order")[:ITEMS_LIMIT]
@@ -47,15 +63,16 @@ def _todos(user, today: date) -> list[Todo]:
     for executor in executors:
         marks = {m.window_id: m for m in executor.marks.all()}
         for window in executor.activity.windows.all():
-            if not window.is_cancelled:
-                mark = marks.get(window.pk)
-                todos.append(Todo(executor, window, mark, mark_state(mark, window, today)))
+            mark = marks.get(window.pk)
+            state = state_of(window, mark, today)
+            if state is not None:
+                todos.append(Todo(executor, window, mark, state))
     todos.sort(key=lambda t: t.window.end)
     return todos
 
 
 def _open_todos(user, today: date) -> list[Todo]:
-    """What the user is named for personally (a coordinator's, a mentor director's rows)."""
+    """What the user is named for personally (a coordinator's, a mentor director's rows), not yet done."""
     return [todo for todo in _todos(user, today) if todo.state.is_open]
 
 
@@ -82,11 +99,11 @@ def my_activities(request: HttpRequest) -> HttpResponse:
     month_end = date(today.year + (today.month == 12), today.month % 12 + 1, 1)
     groups = {"returned": [], "overdue": [], "this_month": [], "later": [], "done": []}
     for todo in todos:
-        if todo.state.key == "returned":
-            groups["returned"].append(todo)
-        elif todo.state.key in {"accepted", "done"}:
+        if todo.state.is_done:
             groups["done"].append(todo)
-        elif todo.window.end < today:
+        elif todo.state.returned:
+            groups["returned"].append(todo)
+        elif todo.state.state.code == OVERDUE:
             groups["overdue"].append(todo)
         elif todo.window.end < month_end:
             groups["this_month"].append(todo)
@@ -103,9 +120,10 @@ def my_activities(request: HttpRequest) -> HttpResponse:
 
 
 def _school_cards(school_ids, today: date) -> list[tuple[Organisation, dict]]:
-    progress = school_progress(school_ids, today)
+    """Each school with its figures: ``progress_by_school``, as on the school's dashboard."""
+    progress = progress_by_school(school_ids, on=today, where=Where.TODAY)
     schools = Organisation.objects.filter(pk__in=school_ids).order_by("name")
-    empty = {"total": 0, "done": 0, "overdue": 0, "open": 0, "percent": 0}
+    empty = {"total": 0, "done": 0, "percent": 0, **{state.key: 0 for state in STATES}}
     return [(school, progress.get(school.pk, empty)) for school in schools]
 
 
@@ -115,6 +133,7 @@ def coordinator_home(request: HttpRequest) -> HttpResponse:
     today = timezone.localdate()
     waiting = (
         CompletionMark.objects.filter(
+            counted(Where.TODAY, roadmap="executor__activity__roadmap"),
             executor__organisation__in=scope.assigned_schools,
             review=CompletionMark.Review.PENDING,
             executor__activity__in=Activity.objects.visible_to(request.user),

@@ -65,7 +65,7 @@ def test_principal_marks_done_with_a_pdf_and_sees_it(client, principal, activity
     assert "Справка" not in evidence.file.name  # stored under a random name
     assert (media / evidence.file.name).read_bytes() == PDF
     page = client.get(activity.get_absolute_url()).content.decode()
-    assert "Справка по маршрутам.pdf" in page and "выполнено, ждёт проверки" in page
+    assert "Справка по маршрутам.pdf" in page and ">Выполнено в срок, ждёт проверки</span>" in page
     download = client.get(reverse("roadmaps:evidence_download", args=[evidence.pk]))
     assert download.status_code == 200
     assert b"".join(download.streaming_content) == PDF
@@ -154,7 +154,8 @@ def test_coordinator_accepts_a_mark(client, principal, coordinator, activity, pa
     )
     mark.refresh_from_db()
     assert (mark.review, mark.reviewed_by) == ("accepted", coordinator)
-    assert "принято" in client.get(activity.get_absolute_url()).content.decode()
+    page = client.get(activity.get_absolute_url()).content.decode()
+    assert ">Выполнено в срок</span>" in page and "ждёт проверки" not in page and "Принято" in page
 
 
 def test_a_returned_mark_is_seen_by_the_principal_and_resubmitted(
