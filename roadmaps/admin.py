@@ -13,6 +13,7 @@ from roadmaps.models import (
     RoadmapSchool,
     Section,
     TargetIndicator,
+    TrashEntry,
 )
 
 
@@ -78,7 +79,7 @@ class DeadlineWindowInline(admin.TabularInline):
 class ExecutorInline(admin.TabularInline):
     model = Executor
     extra = 0
-    fields = ["order", "kind", "label", "organisation", "person", "role"]
+    fields = ["order", "kind", "label", "organisation", "person", "role", "is_dropped"]
     autocomplete_fields = ["organisation", "person"]
 
 
@@ -126,9 +127,30 @@ class CompletionMarkAdmin(SimpleHistoryAdmin):
 
 @admin.register(Executor)
 class ExecutorAdmin(admin.ModelAdmin):
-    list_display = ["label", "kind", "organisation", "person", "activity"]
-    list_filter = ["kind", "organisation__municipality"]
+    list_display = ["label", "kind", "organisation", "person", "activity", "is_dropped"]
+    list_filter = ["kind", "is_dropped", "organisation__municipality"]
     search_fields = ["label", "organisation__name", "person__full_name"]
     list_select_related = ["organisation", "person", "activity"]
     raw_id_fields = ["activity"]
     autocomplete_fields = ["organisation", "person"]
+
+
+@admin.register(TrashEntry)
+class TrashEntryAdmin(admin.ModelAdmin):
+    """Read only: restoring and deleting for good go through the roadmap's «Корзина» page,
+    which also removes the evidence files from the disk."""
+
+    list_display = ["label", "roadmap", "deleted_by", "deleted_at"]
+    list_filter = ["roadmap__owner__municipality"]
+    search_fields = ["label", "roadmap__title"]
+    list_select_related = ["roadmap", "deleted_by"]
+    readonly_fields = ["roadmap", "label", "deleted_by", "deleted_at"]
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False

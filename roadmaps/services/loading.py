@@ -1,12 +1,18 @@
 """Writes that span several roadmap models: loading a whole roadmap, deriving an
-activity's deadline windows and executors from its verbatim texts."""
+activity's deadline windows and executors from its verbatim texts.
+
+Windows and executors are what completion marks point at, so re-reading a text updates
+them in place and never deletes one that has marks: marks are never lost to an edit.
+"""
 
 from __future__ import annotations
 
-from datetime import date
+from dataclasses import dataclass, field, fields
+from datetime import date, timedelta
 from typing import Any
 
 from django.db import transaction
+from django.db.models import Count
 
 from roadmaps.deadlines import parse_deadline
 from roadmaps.models import (
@@ -46,25 +52,153 @@ SCHOOL_STATUS_FOR_ROLE = {
 LEGAL_FORMS = ("МБОУ", "МАОУ", "МОБУ", "МКОУ", "МОУ", "МБУ", "МАУ", "ГБУ", "ГАУ", "ГБОУ", "ГАОУ", "ОГБУ")
 
 
+MONTHS = (
+    "январь", "февраль", "март", "апрель", "май", "июнь",
+    "июль", "август", "сентябрь", "октябрь", "ноябрь", "декабрь",
+)  # fmt: skip
+
+
+def window_label(start: date | None, end: date) -> str:
+    """A window as a person says it: «март 2023», «февраль – март 2023», «до 10.03.2023»."""
+    if start is None:
+        return f"до {end:%d.%m.%Y}"
+    if start == end:
+        return f"{end:%d.%m.%Y}"
+    whole_months = start.day == 1 and (end + timedelta(days=1)).day == 1
+    if not whole_months:
+        return f"{start:%d.%m.%Y} – {end:%d.%m.%Y}"
+    first, last = MONTHS[start.month - 1], MONTHS[end.month - 1]
+    if (start.year, start.month) == (end.year, end.month):
+        return f"{first} {end.year}"
+    if start.year == end.year:
+        return f"{first} – {last} {end.year}"
+    return f"{first} {start.year} – {last} {end.year}"
+
+
+@dataclass
+class Rederived:
+    """What re-reading a row's texts did to what marks point at, for the user to be told.
+
+    Each entry names a window or an executor and how many marks went with it.
+    """
+
+    moved: list[tuple[str, str, int]] = field(default_factory=list)  # before, after, marks
+    windows_kept: list[tuple[str, int]] = field(default_factory=list)  # left the text, kept for marks
+    windows_back: list[tuple[str, int]] = field(default_factory=list)  # in the text again, marks back
+    executors_kept: list[tuple[str, int]] = field(default_factory=list)
+    executors_back: list[tuple[str, int]] = field(default_factory=list)
+
+    def __add__(self, other: Rederived) -> Rederived:
+        return Rederived(*(getattr(self, f.name) + getattr(other, f.name) for f in fields(self)))
+
+    def __bool__(self) -> bool:
+        return any(getattr(self, f.name) for f in fields(self))
+
+    def notes(self) -> list[str]:
+        """One Russian sentence per change, for a row's edit."""
+        notes = []
+        for before, after, marks in self.moved:
+            kept = ", отметки сохранены" if marks else ""
+            notes.append(f"Срок перенесён: {before} → {after}{kept}.")
+        for label, marks in self.windows_kept:
+            notes.append(
+                f"Срока «{label}» больше нет в тексте; его отметки ({marks}) сохранены"
+                " и показаны отдельно на странице мероприятия."
+            )
+        for label, marks in self.windows_back:
+            notes.append(f"Срок «{label}» снова в тексте: его отметки ({marks}) вернулись.")
+        for label, marks in self.executors_kept:
+            notes.append(
+                f"«{label}» больше не указан в графе «Ответственный»; отметки ({marks}) сохранены"
+                " и показаны отдельно на странице мероприятия."
+            )
+        for label, marks in self.executors_back:
+            notes.append(f"«{label}» снова указан в графе «Ответственный»: отметки ({marks}) вернулись.")
+        return notes
+
+    def summary(self) -> str:
+        """One Russian sentence for a whole roadmap re-read (the period or the schools changed)."""
+        parts = []
+        if self.moved:
+            marks = sum(m for *_, m in self.moved)
+            parts.append(f"перенесено сроков: {len(self.moved)} (с отметками: {marks})")
+        kept = sum(m for _, m in self.windows_kept + self.executors_kept)
+        if kept:
+            parts.append(
+                f"отметок к исключённым срокам и исполнителям: {kept}, они сохранены и показаны отдельно"
+            )
+        back = sum(m for _, m in self.windows_back + self.executors_back)
+        if back:
+            parts.append(f"вернулось отметок: {back}")
+        if not parts:
+            return ""
+        return "Сроки и исполнители пересчитаны: " + "; ".join(parts) + ". Ни одна отметка не удалена."
+
+
+def _dates_key(dates: tuple[date | None, date]) -> tuple[date, date]:
+    start, end = dates
+    return end, start or date.min
+
+
 def activity_set_windows(
     *, activity: Activity, period_start: date, period_end: date, has_children: bool | None = None
-) -> None:
-    """Replace the windows parsed from the deadline text; windows set by hand stay."""
-    activity.windows.filter(source=DeadlineWindow.Source.PARSED).delete()
+) -> Rederived:
+    """Re-read the deadline text into windows, keeping each window's identity and so its marks.
+
+    1. A window with the dates the text gives stays as it is; a cancelled one comes back.
+    2. The other windows still in the text are paired, in order within the row, with the
+       dates left over: «Февраль» → «Март» moves the one window, marks and all.
+    3. A window left over is kept, cancelled, while it has marks; without marks it goes.
+
+    Windows set by hand are never touched. Sets ``activity.needs_date`` (the caller saves it).
+    """
+    changes = Rederived()
+    existing = list(activity.windows.annotate(n_marks=Count("marks")))
+    manual = {(w.start, w.end) for w in existing if w.source == DeadlineWindow.Source.MANUAL}
     if has_children is None:
         has_children = activity.children.exists()
     if has_children:
         # The sub-rows carry the dates (001 row 7.2, 002 row 6).
         activity.needs_date = False
-        return
-    parsed = parse_deadline(activity.deadline_text, period_start, period_end)
-    manual = {(w.start, w.end) for w in activity.windows.all()}
-    DeadlineWindow.objects.bulk_create(
-        DeadlineWindow(activity=activity, start=w.start, end=w.end)
-        for w in parsed.windows
-        if (w.start, w.end) not in manual
+        wanted: list[tuple[date | None, date]] = []
+    else:
+        parsed = parse_deadline(activity.deadline_text, period_start, period_end)
+        wanted = [(w.start, w.end) for w in parsed.windows if (w.start, w.end) not in manual]
+        activity.needs_date = parsed.needs_date and not manual
+
+    unmatched = {(w.start, w.end): w for w in existing if w.source == DeadlineWindow.Source.PARSED}
+    changed: list[DeadlineWindow] = []
+    new_dates = []
+    for dates in wanted:
+        window = unmatched.pop(dates, None)
+        if window is None:
+            new_dates.append(dates)
+        elif window.is_cancelled:
+            window.is_cancelled = False
+            changed.append(window)
+            if window.n_marks:
+                changes.windows_back.append((window_label(*dates), window.n_marks))
+    # Only live windows move: a cancelled one comes back by its own dates, never onto others.
+    live = sorted(
+        (w for w in unmatched.values() if not w.is_cancelled), key=lambda w: _dates_key((w.start, w.end))
     )
-    activity.needs_date = parsed.needs_date and not manual
+    for window, dates in zip(live, new_dates, strict=False):
+        changes.moved.append((window_label(window.start, window.end), window_label(*dates), window.n_marks))
+        window.start, window.end = dates
+        changed.append(window)
+    left = live[len(new_dates) :]
+    for window in left:
+        if window.n_marks:
+            window.is_cancelled = True
+            changed.append(window)
+            changes.windows_kept.append((window_label(window.start, window.end), window.n_marks))
+    # The dates a window moves to are held by no other window of the row (step 1 took those).
+    DeadlineWindow.objects.bulk_update(changed, ["start", "end", "is_cancelled"])
+    DeadlineWindow.objects.filter(pk__in=[w.pk for w in left if not w.n_marks]).delete()
+    DeadlineWindow.objects.bulk_create(
+        DeadlineWindow(activity=activity, start=start, end=end) for start, end in new_dates[len(live) :]
+    )
+    return changes
 
 
 class ExecutorResolver:
@@ -161,27 +295,75 @@ class ExecutorResolver:
         return organisation
 
 
-def activity_set_executors(*, activity: Activity, resolver: ExecutorResolver) -> None:
-    """Replace the executors recognised from the responsible text (one per school that acts)."""
-    activity.executors.all().delete()
-    executors: list[Executor] = []
-    seen: set[tuple[str, int | None, int | None, str]] = set()
+def _identity(executor: Executor) -> tuple[str, int | str]:
+    """Who an executor is, whatever the words: the person, else the organisation, else the label."""
+    if executor.person_id:
+        return ("person", executor.person_id)
+    if executor.organisation_id:
+        return ("organisation", executor.organisation_id)
+    return ("label", executor.label)
+
+
+EXECUTOR_FIELDS = ["kind", "label", "organisation", "role", "order", "is_dropped"]
+
+
+def _as_written(executor: Executor) -> tuple:
+    return tuple(getattr(executor, executor._meta.get_field(name).attname) for name in EXECUTOR_FIELDS)
+
+
+def activity_set_executors(*, activity: Activity, resolver: ExecutorResolver) -> Rederived:
+    """Re-read the responsible text into executors (one per school that acts), in place.
+
+    An executor still named (the same person, the same organisation, or the same words for
+    one linked to neither) keeps its identity and marks; its label, role and order follow the
+    text. One no longer named is kept, dropped, while it has marks; without marks it goes.
+    Named again, a dropped one comes back with its marks.
+    """
+    changes = Rederived()
+    existing = {
+        _identity(e): e
+        for e in activity.executors.select_related("organisation", "person").annotate(n_marks=Count("marks"))
+    }
+    changed: list[Executor] = []
+    created: list[Executor] = []
+    order = 0
+    seen: set[tuple[str, int | str]] = set()
     for ref in recognise(activity.responsible_text):
-        for executor in resolver.executors_for(ref):
-            identity = (
-                ("person", executor.person_id, None, "")
-                if executor.person_id
-                else ("org", executor.organisation_id, None, "")
-                if executor.organisation_id
-                else ("label", None, None, executor.label)
-            )
+        for named in resolver.executors_for(ref):
+            identity = _identity(named)
             if identity in seen:
                 continue
             seen.add(identity)
-            executor.activity = activity
-            executor.order = len(executors)
-            executors.append(executor)
-    Executor.objects.bulk_create(executors)
+            named.order = order
+            order += 1
+            executor = existing.pop(identity, None)
+            if executor is None:
+                named.activity = activity
+                created.append(named)
+                continue
+            if executor.is_dropped and executor.n_marks:
+                changes.executors_back.append((str(executor), executor.n_marks))
+            before = _as_written(executor)
+            executor.kind, executor.label, executor.role = named.kind, named.label, named.role
+            executor.organisation_id, executor.order = named.organisation_id, named.order
+            executor.is_dropped = False
+            if _as_written(executor) != before:
+                changed.append(executor)
+    gone = []
+    for executor in sorted(existing.values(), key=lambda e: e.order):
+        if not executor.n_marks:
+            gone.append(executor.pk)
+            continue
+        if not executor.is_dropped:
+            changes.executors_kept.append((str(executor), executor.n_marks))
+        if (executor.is_dropped, executor.order) != (True, order):
+            executor.is_dropped, executor.order = True, order
+            changed.append(executor)
+        order += 1
+    Executor.objects.filter(pk__in=gone).delete()
+    Executor.objects.bulk_update(changed, EXECUTOR_FIELDS)
+    Executor.objects.bulk_create(created)
+    return changes
 
 
 @transaction.atomic

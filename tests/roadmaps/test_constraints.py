@@ -7,6 +7,7 @@ from datetime import date
 import pytest
 from django.core.files.base import ContentFile
 from django.db import IntegrityError, transaction
+from django.db.models import ProtectedError
 
 from roadmaps.models import (
     Activity,
@@ -16,6 +17,7 @@ from roadmaps.models import (
     Executor,
     Roadmap,
     RoadmapSchool,
+    TrashEntry,
 )
 from schools.models import MentorPair, Organisation, Person, SchoolStatus
 
@@ -183,3 +185,40 @@ def test_a_status_is_given_once_a_year():
     assert refused(
         lambda: SchoolStatus.objects.create(school=status.school, academic_year=1899, kind=status.kind)
     )
+
+
+def protected(delete) -> bool:
+    try:
+        with transaction.atomic():
+            delete()
+    except ProtectedError:
+        return True
+    return False
+
+
+def test_a_mark_keeps_its_window_and_executor_from_being_deleted(mark_parts):
+    executor, window = mark_parts
+    CompletionMark.objects.create(executor=executor, window=window)
+    assert protected(window.delete)
+    assert protected(executor.delete)
+    assert protected(executor.activity.delete)  # nor does a row's deletion take its marks
+
+
+def test_evidence_keeps_its_mark_from_being_deleted(mark_parts):
+    executor, window = mark_parts
+    mark = CompletionMark.objects.create(executor=executor, window=window)
+    Evidence.objects.create(mark=mark, url="https://school6.example.org/report")
+    assert protected(mark.delete)
+
+
+def test_a_trash_entry_is_not_deleted_while_it_holds_rows(webinar, taganrog):
+    entry = TrashEntry.objects.create(roadmap=taganrog, label="Мероприятие 6.")
+    Activity.objects.filter(pk=webinar.pk).update(trash=entry)
+    assert protected(entry.delete)
+
+
+def test_rows_in_the_trash_are_left_out_of_the_roadmap(webinar, taganrog):
+    entry = TrashEntry.objects.create(roadmap=taganrog, label="Мероприятие 6.")
+    Activity.objects.filter(pk=webinar.pk).update(trash=entry)
+    assert not taganrog.activities.filter(pk=webinar.pk).exists()
+    assert Activity.with_trash.filter(pk=webinar.pk, trash=entry).exists()
