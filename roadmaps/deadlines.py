@@ -33,11 +33,16 @@ class ParsedDeadline:
     needs_date: bool  # no window could be derived: a person must set the date
 
 
+# A row owes at most this many windows, the earliest ones: «еженедельно» over a seven-year
+# period is 365; «ежедневно» over a year would be more than anyone can mark.
+MAX_WINDOWS = 500
+
+
 def parse_deadline(text: str, period_start: date, period_end: date) -> ParsedDeadline:
     if not isinstance(text, str) or period_start > period_end:
         return ParsedDeadline(windows=(), needs_date=True)
     reading = _read(_lex(_normalize(text)))
-    windows = _windows(reading, period_start, period_end)
+    windows = _windows(reading, period_start, period_end)[:MAX_WINDOWS]
     return ParsedDeadline(windows=tuple(windows), needs_date=not windows)
 
 

@@ -13,6 +13,19 @@ from django.db import connection
 from tests.smtp import SmtpSink
 
 
+def pytest_collection_modifyitems(config, items):
+    """Tests marked ``postgresql`` run in the PostgreSQL pass of .ci/run; on SQLite they are
+    deselected (not skipped: they are not meant to run there)."""
+    from django.conf import settings
+
+    if settings.DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+        return
+    elsewhere = [item for item in items if item.get_closest_marker("postgresql")]
+    if elsewhere:
+        config.hook.pytest_deselected(items=elsewhere)
+        items[:] = [item for item in items if not item.get_closest_marker("postgresql")]
+
+
 @pytest.fixture(scope="session")
 def django_db_setup(django_db_setup, django_db_blocker):
     # The five seed roadmaps and demo users, loaded once; each test runs in a
@@ -99,3 +112,14 @@ def sink(smtp_sink):
     smtp_sink.reset()
     yield smtp_sink
     smtp_sink.reset()
+
+
+@pytest.fixture
+def revising(db):
+    """The approved seed roadmaps with a revision open («Внести изменения»), as staff edit them."""
+    from roadmaps.models import Roadmap
+    from roadmaps.services.approval import roadmap_revision_open
+
+    by = _user("admin")
+    for roadmap in Roadmap.objects.filter(status=Roadmap.Status.APPROVED, open_revision__isnull=True):
+        roadmap_revision_open(roadmap=roadmap, by=by)

@@ -5,6 +5,7 @@ from datetime import date
 from django import forms
 
 from roadmaps.documents.safety import MAX_UPLOAD, UnsafeFile, check_size
+from roadmaps.models import check_period
 from schools.models import Organisation
 
 # A browser's date picker speaks ISO dates whatever the page's language.
@@ -43,9 +44,7 @@ class ImportHeaderForm(forms.Form):
 
     def clean(self):
         cleaned = super().clean()
-        start, end = cleaned.get("period_start"), cleaned.get("period_end")
-        if start and end and start > end:
-            raise forms.ValidationError("Начало периода позже его конца.")
+        check_period(cleaned.get("period_start"), cleaned.get("period_end"))
         return cleaned
 
 

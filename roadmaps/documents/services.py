@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import uuid
+from datetime import date
 from typing import Any
 
+from django.core.exceptions import ValidationError
 from django.db import transaction
 
-from roadmaps.models import Activity, Roadmap
+from roadmaps.models import Activity, Roadmap, check_period
 from roadmaps.services import roadmap_load
 from schools.models import Organisation
 
@@ -25,6 +27,10 @@ def roadmap_import(*, data: dict[str, Any], owner: Organisation) -> Roadmap:
     """
     if owner.municipality_id is None:
         raise ImportRefused("Загружать дорожные карты можно только для организаций муниципалитета.")
+    try:
+        check_period(date.fromisoformat(data["period_start"]), date.fromisoformat(data["period_end"]))
+    except ValidationError as error:
+        raise ImportRefused(" ".join(error.messages)) from None
     payload = {
         **data,
         "key": f"import-{uuid.uuid4().hex}",

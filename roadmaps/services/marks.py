@@ -10,7 +10,7 @@ from pathlib import PurePath
 
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.utils import timezone
 
@@ -99,6 +99,26 @@ class MarkInput:
     link: str = ""
 
 
+def check_completed_on(completed_on: date | None, *, window: DeadlineWindow, today: date) -> None:
+    """A completion date is a day that has come, inside the roadmap's period or after it."""
+    if completed_on is None:
+        return
+    if completed_on > today:
+        raise ValidationError(
+            {
+                "completed_on": f"Дата выполнения {completed_on:%d.%m.%Y} ещё не наступила: укажите прошедший день."
+            }
+        )
+    period_start = window.activity.roadmap.period_start
+    if completed_on < period_start:
+        raise ValidationError(
+            {
+                "completed_on": f"Дата выполнения {completed_on:%d.%m.%Y} раньше начала дорожной карты "
+                f"({period_start:%d.%m.%Y})."
+            }
+        )
+
+
 @transaction.atomic
 def mark_submit(
     *,
@@ -116,12 +136,15 @@ def mark_submit(
     """
     if window.activity_id != executor.activity_id:
         raise ValidationError("Срок относится к другому мероприятию.")
+    if window.is_cancelled or executor.is_dropped:
+        raise ValidationError("Этого срока или исполнителя больше нет в мероприятии: отметить его нельзя.")
+    check_completed_on(data.completed_on, window=window, today=timezone.localdate())
     content_types = [check_evidence_file(upload) for upload in files]
     mark = CompletionMark.objects.select_for_update().filter(executor=executor, window=window).first()
     if mark is None:
         if expected_version not in (None, 0):
             raise StaleMark(CompletionMark.objects.get(executor=executor, window=window))
-        mark = CompletionMark(executor=executor, window=window)
+        mark = _first_mark(executor=executor, window=window)
     elif expected_version != mark.version:
         raise StaleMark(mark)
     else:
@@ -135,6 +158,7 @@ def mark_submit(
     mark.completed_on = data.completed_on
     mark.comment = data.comment
     mark.marked_by = by
+    mark.marked_at = timezone.now()
     mark.review = CompletionMark.Review.PENDING
     mark.reviewed_at = None
     mark.reviewed_by = None
@@ -154,6 +178,20 @@ def mark_submit(
     return mark
 
 
+def _first_mark(*, executor: Executor, window: DeadlineWindow) -> CompletionMark:
+    """The mark row of a first save, written at once so that of two first saves at the same
+    moment one wins and the other is refused as stale (the unique (executor, window) pair),
+    never half-written."""
+    try:
+        with transaction.atomic():
+            return CompletionMark.objects.create(executor=executor, window=window, marked_at=timezone.now())
+    except IntegrityError:
+        current = CompletionMark.objects.filter(executor=executor, window=window).first()
+        if current is None:
+            raise
+        raise StaleMark(current) from None
+
+
 @transaction.atomic
 def mark_review(
     *, mark: CompletionMark, by, accept: bool, comment: str, expected_version: int
@@ -167,8 +205,30 @@ def mark_review(
     if not claimed:
         raise StaleMark(CompletionMark.objects.get(pk=mark.pk))
     mark.refresh_from_db()
+    if accept and mark.status != CompletionMark.Status.DONE:
+        raise ValidationError("Принять можно только отметку «Выполнено».")
     mark.review = CompletionMark.Review.ACCEPTED if accept else CompletionMark.Review.RETURNED
     mark.review_comment = comment.strip()
+    mark.reviewed_by = by
+    mark.reviewed_at = timezone.now()
+    mark.save()
+    return mark
+
+
+@transaction.atomic
+def mark_review_withdraw(*, mark: CompletionMark, by, comment: str, expected_version: int) -> CompletionMark:
+    """Take back an acceptance (accepted by mistake, or the evidence turned out wrong): the mark
+    waits for review again, with the reason; the history keeps who accepted and who withdrew."""
+    if not comment.strip():
+        raise ValidationError("Напишите, почему принятие отменяется.")
+    claimed = CompletionMark.objects.filter(
+        pk=mark.pk, version=expected_version, review=CompletionMark.Review.ACCEPTED
+    ).update(version=F("version") + 1)
+    if not claimed:
+        raise StaleMark(CompletionMark.objects.get(pk=mark.pk))
+    mark.refresh_from_db()
+    mark.review = CompletionMark.Review.PENDING
+    mark.review_comment = f"Принятие отменено: {comment.strip()}"
     mark.reviewed_by = by
     mark.reviewed_at = timezone.now()
     mark.save()
