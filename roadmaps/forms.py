@@ -74,6 +74,11 @@ class RoadmapForm(BootstrapMixin, forms.ModelForm):
     def __init__(self, *args, owners, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         self.fields["owner"].queryset = owners
+        if self.instance.pk:
+            # Saving the header never moves the roadmap to another owner (a department's staff
+            # editing a school's roadmap would otherwise take it from the school).
+            self.fields["owner"].disabled = True
+            self.fields["owner"].queryset = Organisation.objects.filter(pk=self.instance.owner_id)
         owner = self.instance.owner if self.instance.pk else owners.first()
         schools = Organisation.objects.schools()
         if owner is not None and owner.municipality_id:
@@ -91,9 +96,7 @@ class RoadmapForm(BootstrapMixin, forms.ModelForm):
 
     def clean(self):
         cleaned = super().clean()
-        start, end = cleaned.get("period_start"), cleaned.get("period_end")
-        if start and end and start > end:
-            self.add_error("period_end", "Конец периода не может быть раньше его начала.")
+        # The period itself is checked by the model (Roadmap.clean: check_period).
         both = set(cleaned.get("supervised_schools") or []) & set(cleaned.get("mentor_schools") or [])
         if both:
             self.add_error(
@@ -236,3 +239,44 @@ class ReviewForm(BootstrapMixin, forms.Form):
 
 class CommentForm(BootstrapMixin, forms.Form):
     text = forms.CharField(label="Комментарий", widget=forms.Textarea(attrs={"rows": 3}), max_length=5000)
+
+
+class OrderDocumentForm(BootstrapMixin, forms.Form):
+    """The document of an approval or a revision: «Приказ от 16.02.2023 № 206»."""
+
+    kind = forms.ChoiceField(
+        label="Вид документа", choices=Roadmap.ApprovalKind.choices, initial=Roadmap.ApprovalKind.ORDER
+    )
+    number = forms.CharField(label="Номер", max_length=50)
+    date = forms.DateField(label="Дата", widget=DATE_INPUT)
+    approved_by = forms.CharField(
+        label="Кем подписан",
+        max_length=300,
+        required=False,
+        help_text="Должность и фамилия, как в документе.",
+    )
+    confirm = forms.BooleanField(label="Документ подписан, данные сверены с ним")
+
+    def __init__(self, *args, today, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.today = today
+
+    def clean_number(self) -> str:
+        return " ".join(self.cleaned_data["number"].split())
+
+    def clean_date(self):
+        day = self.cleaned_data["date"]
+        if day > self.today:
+            raise forms.ValidationError("Дата документа ещё не наступила: укажите дату подписания.")
+        if day.year < 2000:
+            raise forms.ValidationError("Проверьте год документа.")
+        return day
+
+
+class ReasonForm(BootstrapMixin, forms.Form):
+    reason = forms.CharField(label="Причина", max_length=2000, widget=forms.Textarea(attrs={"rows": 3}))
+    confirm = forms.BooleanField(label="Подтверждаю")
+
+
+class ConfirmForm(BootstrapMixin, forms.Form):
+    confirm = forms.BooleanField(label="Подтверждаю")

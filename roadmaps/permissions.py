@@ -89,6 +89,34 @@ def can_edit_roadmap(user, roadmap: Roadmap) -> bool:
     return roadmap.owner_id in scope.principal_schools
 
 
+def can_decide(user, roadmap: Roadmap) -> bool:
+    """Approve, revise by order, archive, send back to draft: the owner only — the department's
+    staff for its roadmap, the principal for the school's own."""
+    scope = scope_of(user)
+    if scope.is_superuser:
+        return True
+    return roadmap.owner_id in scope.staff_organisations or roadmap.owner_id in scope.principal_schools
+
+
+def can_change_text(user, roadmap: Roadmap) -> bool:
+    """Whether the page offers this user the editing of the roadmap's rows and header now."""
+    return can_edit_roadmap(user, roadmap) and not roadmap.is_locked
+
+
+def _check_write(user, roadmap: Roadmap, message: str) -> None:
+    """Changing a roadmap's text: its editors, and only while it is not locked by its approval."""
+    if not can_edit_roadmap(user, roadmap):
+        raise PermissionDenied(message)
+    if roadmap.is_locked:
+        raise PermissionDenied(LOCKED)
+
+
+LOCKED = (
+    "Дорожная карта утверждена: её текст, сроки и школы меняются через «Внести изменения», "
+    "а изменения закрываются приказом о внесении изменений."
+)
+
+
 def can_mark(user, executor: Executor) -> bool:
     """The school that must act marks its own part; a person named as executor marks theirs."""
     scope = scope_of(user)
@@ -128,20 +156,37 @@ def editable_owners(user) -> QuerySet[Organisation]:
     return Organisation.objects.filter(pk__in=scope.staff_organisations | scope.principal_schools)
 
 
-def get_roadmap_for_user(user, pk: int, write: bool = False) -> Roadmap:
+def get_roadmap_for_user(
+    user, pk: int, write: bool = False, manage: bool = False, decide: bool = False
+) -> Roadmap:
+    """``write``: change its text (editors, not while locked); ``manage``: its editors' pages that
+    change no text (the trash, kept marks); ``decide``: approval and revisions (the owner)."""
     roadmap = get_object_or_404(Roadmap.objects.visible_to(user).select_related("owner__municipality"), pk=pk)
-    if write and not can_edit_roadmap(user, roadmap):
-        raise PermissionDenied("Изменять эту дорожную карту могут только её владельцы.")
+    if write:
+        _check_write(user, roadmap, "Изменять эту дорожную карту могут только её владельцы.")
+    if manage and not can_edit_roadmap(user, roadmap):
+        raise PermissionDenied("Это могут только те, кто ведёт дорожную карту.")
+    if decide and not can_decide(user, roadmap):
+        raise PermissionDenied(
+            "Утверждает дорожную карту и вносит в неё изменения её владелец: управление образования "
+            "для муниципальной, школа для своей."
+        )
     return roadmap
 
 
-def get_activity_for_user(user, pk: int, write: bool = False) -> Activity:
+def get_activity_for_user(user, pk: int, write: bool = False, manage: bool = False) -> Activity:
+    """``write``: change its text (not while the roadmap is locked); ``manage``: what its editors
+    keep beside the text (risk tags), at any time."""
     activity = get_object_or_404(
         Activity.objects.visible_to(user).select_related("roadmap__owner__municipality", "section", "parent"),
         pk=pk,
     )
-    if write and not can_edit_roadmap(user, activity.roadmap):
-        raise PermissionDenied("Изменять текст мероприятия могут только владельцы дорожной карты.")
+    if manage and not can_edit_roadmap(user, activity.roadmap):
+        raise PermissionDenied("Это могут только те, кто ведёт дорожную карту.")
+    if write:
+        _check_write(
+            user, activity.roadmap, "Изменять текст мероприятия могут только владельцы дорожной карты."
+        )
     return activity
 
 
@@ -185,8 +230,8 @@ def get_section_for_user(user, pk: int, write: bool = False) -> Section:
         ),
         pk=pk,
     )
-    if write and not can_edit_roadmap(user, section.roadmap):
-        raise PermissionDenied("Изменять разделы могут только владельцы дорожной карты.")
+    if write:
+        _check_write(user, section.roadmap, "Изменять разделы могут только владельцы дорожной карты.")
     return section
 
 

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from django.urls import path
 
-from roadmaps.views import activities, editing, roadmaps
+from roadmaps.views import activities, approval, editing, roadmaps, trash
 
 app_name = "roadmaps"
 
@@ -12,8 +12,17 @@ urlpatterns = [
     path("<int:pk>/", roadmaps.roadmap_detail, name="roadmap_detail"),
     path("<int:pk>/edit/", roadmaps.roadmap_edit, name="roadmap_edit"),
     path("<int:pk>/copy/", roadmaps.roadmap_copy_view, name="roadmap_copy"),
-    path("<int:pk>/approve/", roadmaps.roadmap_approve_view, name="roadmap_approve"),
-    path("<int:pk>/renumber/", roadmaps.roadmap_renumber_view, name="roadmap_renumber"),
+    path("<int:pk>/approve/", approval.roadmap_approve_view, name="roadmap_approve"),
+    path("<int:pk>/revision/", approval.roadmap_revision_open_view, name="roadmap_revision_open"),
+    path("<int:pk>/revision/close/", approval.roadmap_revision_close_view, name="roadmap_revision_close"),
+    path("<int:pk>/archive/", approval.roadmap_archive_view, name="roadmap_archive"),
+    path("<int:pk>/draft/", approval.roadmap_back_to_draft_view, name="roadmap_back_to_draft"),
+    path("<int:pk>/renumber/", approval.roadmap_renumber_view, name="roadmap_renumber"),
+    path("<int:pk>/history/", approval.roadmap_history_view, name="roadmap_history"),
+    path("<int:pk>/trash/", trash.trash_list, name="trash"),
+    path("<int:pk>/trash/empty/", trash.trash_empty_view, name="trash_empty"),
+    path("<int:pk>/trash/<int:entry_pk>/restore/", trash.trash_restore_view, name="trash_restore"),
+    path("<int:pk>/trash/<int:entry_pk>/purge/", trash.trash_purge_view, name="trash_purge"),
     path("<int:pk>/deadline-preview/", editing.deadline_preview, name="deadline_preview"),
     path("<int:pk>/sections/new/", editing.section_create_view, name="section_create"),
     path("<int:pk>/activities/new/", editing.activity_create_view, name="activity_create"),
@@ -29,5 +38,7 @@ urlpatterns = [
     path("activities/<int:pk>/mark/", activities.mark_submit_view, name="mark_submit"),
     path("activities/<int:pk>/comments/", activities.comment_add_view, name="comment_add"),
     path("marks/<int:pk>/review/", activities.mark_review_view, name="mark_review"),
+    path("marks/<int:pk>/withdraw/", activities.mark_review_withdraw_view, name="mark_review_withdraw"),
+    path("marks/<int:pk>/discard/", trash.mark_discard_view, name="mark_discard"),
     path("evidence/<int:pk>/", activities.evidence_download, name="evidence_download"),
 ]

@@ -165,7 +165,8 @@ def school_risks(request: HttpRequest, pk: int) -> HttpResponse:
 def activity_risks(request: HttpRequest, pk: int) -> HttpResponse:
     """GET shows the factors an activity addresses; POST (roadmap editors) saves them."""
     saving = request.method == "POST"
-    activity = get_activity_for_user(request.user, pk, write=saving)
+    # Risk tags are kept beside the text: the roadmap's editors tag an approved roadmap too.
+    activity = get_activity_for_user(request.user, pk, manage=saving)
     status, error = 200, ""
     if saving:
         form = ActivityRisksForm(request.POST)

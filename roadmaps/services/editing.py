@@ -17,7 +17,12 @@ from roadmaps.models import (
     Section,
     TargetIndicator,
 )
-from roadmaps.services.loading import ExecutorResolver, activity_set_executors, activity_set_windows
+from roadmaps.services.loading import (
+    ExecutorResolver,
+    Rederived,
+    activity_set_executors,
+    activity_set_windows,
+)
 
 
 class StaleEdit(Exception):
@@ -56,18 +61,30 @@ def _next_year(day: date | None) -> date | None:
         return day.replace(year=day.year + 1, day=28)
 
 
-def _refresh_activity(activity: Activity, roadmap: Roadmap, resolver: ExecutorResolver | None = None) -> None:
-    activity_set_windows(activity=activity, period_start=roadmap.period_start, period_end=roadmap.period_end)
-    activity_set_executors(activity=activity, resolver=resolver or ExecutorResolver(roadmap))
-    Activity.objects.filter(pk=activity.pk).update(needs_date=activity.needs_date)
+def activity_rederive(
+    *, activity: Activity, resolver: ExecutorResolver | None = None, has_children: bool | None = None
+) -> Rederived:
+    """Re-read a row's deadline and responsible texts against its roadmap's period and schools."""
+    roadmap = activity.roadmap
+    changes = activity_set_windows(
+        activity=activity,
+        period_start=roadmap.period_start,
+        period_end=roadmap.period_end,
+        has_children=has_children,
+    )
+    changes += activity_set_executors(activity=activity, resolver=resolver or ExecutorResolver(roadmap))
+    Activity.with_trash.filter(pk=activity.pk).update(needs_date=activity.needs_date)
+    return changes
 
 
 @transaction.atomic
-def activity_update(*, activity: Activity, expected_version: int, text: ActivityText) -> Activity:
-    """Save new texts unless someone saved first; re-derive windows and executors.
+def activity_update(*, activity: Activity, expected_version: int, text: ActivityText) -> Rederived:
+    """Save new texts unless someone saved first; re-derive windows and executors in place.
 
     The version is bumped with a guarded UPDATE before anything else is written, so of
-    two editors who opened the same version exactly one succeeds.
+    two editors who opened the same version exactly one succeeds. Returns what the re-reading
+    did to the row's windows and executors (a window moved, one kept for its marks), so the
+    user can be told; no mark is ever deleted.
     """
     claimed = Activity.objects.filter(pk=activity.pk, version=expected_version).update(
         version=F("version") + 1
@@ -81,14 +98,15 @@ def activity_update(*, activity: Activity, expected_version: int, text: Activity
         setattr(activity, name, value)
     activity.save()
     roadmap = activity.roadmap
+    changes = Rederived()
     if deadline_changed:
-        activity_set_windows(
+        changes += activity_set_windows(
             activity=activity, period_start=roadmap.period_start, period_end=roadmap.period_end
         )
         Activity.objects.filter(pk=activity.pk).update(needs_date=activity.needs_date)
     if responsible_changed:
-        activity_set_executors(activity=activity, resolver=ExecutorResolver(roadmap))
-    return activity
+        changes += activity_set_executors(activity=activity, resolver=ExecutorResolver(roadmap))
+    return changes
 
 
 @transaction.atomic
@@ -104,29 +122,29 @@ def activity_set_manual_window(*, activity: Activity, start: date | None, end: d
 
 @transaction.atomic
 def activity_create(*, roadmap: Roadmap, section: Section | None, text: ActivityText) -> Activity:
-    last = roadmap.activities.aggregate(last=Max("order"))["last"] or 0
+    # After every row, those in the trash included: a new row never takes a trashed row's place.
+    last = Activity.with_trash.filter(roadmap=roadmap).aggregate(last=Max("order"))["last"] or 0
     activity = Activity.objects.create(
         roadmap=roadmap,
         section=section,
         order=last + 1,
         **text.__dict__,
     )
-    _refresh_activity(activity, roadmap)
+    activity_rederive(activity=activity, has_children=False)
     roadmap_reorder(roadmap=roadmap)
     return activity
 
 
-@transaction.atomic
-def activity_delete(*, activity: Activity) -> None:
-    roadmap = activity.roadmap
-    activity.delete()
-    roadmap_reorder(roadmap=roadmap)
+def _document_order(roadmap: Roadmap, *, with_trash: bool = False) -> list[Activity]:
+    """Rows as the document prints them: by section order, then row order, sub-rows after their row.
 
-
-def _document_order(roadmap: Roadmap) -> list[Activity]:
-    """Rows as the document prints them: by section order, then row order, sub-rows after their row."""
-    sections = {s.pk: s.order for s in roadmap.sections.all()}
-    rows = list(roadmap.activities.all())
+    ``with_trash``: rows in the trash too, each in the place it had, so that a restored row
+    comes back where it was.
+    """
+    section_rows = Section.with_trash if with_trash else Section.objects
+    activity_rows = Activity.with_trash if with_trash else Activity.objects
+    sections = {s.pk: s.order for s in section_rows.filter(roadmap=roadmap)}
+    rows = list(activity_rows.filter(roadmap=roadmap))
     top = sorted(
         (a for a in rows if a.parent_id is None),
         key=lambda a: (sections.get(a.section_id, 0), a.order),
@@ -143,14 +161,14 @@ def _document_order(roadmap: Roadmap) -> list[Activity]:
 
 
 def roadmap_reorder(*, roadmap: Roadmap) -> None:
-    """Give rows consecutive ``order`` values in document order."""
-    ordered = _document_order(roadmap)
+    """Give rows consecutive ``order`` values in document order; rows in the trash keep a place."""
+    ordered = _document_order(roadmap, with_trash=True)
     changed = []
     for position, activity in enumerate(ordered, start=1):
         if activity.order != position:
             activity.order = position
             changed.append(activity)
-    Activity.objects.bulk_update(changed, ["order"])
+    Activity.with_trash.bulk_update(changed, ["order"])
 
 
 @transaction.atomic
@@ -163,22 +181,19 @@ def activity_move(*, activity: Activity, step: int) -> None:
     other = index + step
     if not 0 <= other < len(siblings):
         return
-    siblings[index], siblings[other] = siblings[other], siblings[index]
-    base = min(a.order for a in siblings)
-    for offset, sibling in enumerate(siblings):
-        sibling.order = base + offset
-    Activity.objects.bulk_update(siblings, ["order"])
+    # The two rows swap places; the places of rows in the trash stay theirs.
+    mine, theirs = siblings[index], siblings[other]
+    mine.order, theirs.order = theirs.order, mine.order
+    Activity.objects.bulk_update([mine, theirs], ["order"])
     roadmap_reorder(roadmap=activity.roadmap)
 
 
-@transaction.atomic
-def roadmap_renumber(*, roadmap: Roadmap) -> int:
-    """Number rows as documents do: «5.1», «5.2» in numbered sections, «1.», «2.» otherwise.
-
-    Sub-rows stay unnumbered. Returns how many numbers changed.
-    """
+def renumbering(roadmap: Roadmap) -> list[tuple[Activity, str, str]]:
+    """The numbers documents would give the rows, as (row, old, new) for each that changes:
+    «5.1», «5.2» in numbered sections, «1.», «2.» otherwise; sub-rows stay unnumbered and rows
+    in the trash keep theirs. Nothing is written: the user sees the plan first."""
     counters: dict[int | None, int] = {}
-    changed = []
+    plan = []
     sections = {s.pk: s for s in roadmap.sections.all()}
     for activity in _document_order(roadmap):
         if activity.parent_id is not None:
@@ -188,65 +203,48 @@ def roadmap_renumber(*, roadmap: Roadmap) -> int:
         section = sections.get(activity.section_id)
         number = f"{section.number}.{n}" if section and section.number else f"{n}."
         if activity.number != number:
-            activity.number = number
-            activity.version += 1
-            changed.append(activity)
-    for activity in changed:
-        activity.save(update_fields=["number", "version", "updated_at"])
-    return len(changed)
+            plan.append((activity, activity.number, number))
+    return plan
 
 
 @transaction.atomic
 def section_create(*, roadmap: Roadmap, kind: str, number: str, title: str) -> Section:
-    last = roadmap.sections.aggregate(last=Max("order"))["last"] or 0
+    last = Section.with_trash.filter(roadmap=roadmap).aggregate(last=Max("order"))["last"] or 0
     return Section.objects.create(roadmap=roadmap, kind=kind, number=number, title=title, order=last + 1)
 
 
 @transaction.atomic
-def section_delete(*, section: Section) -> None:
-    """A section goes with its rows: the form asks the user to confirm first."""
-    roadmap = section.roadmap
-    Activity.objects.filter(section=section).delete()
-    section.delete()
-    roadmap_reorder(roadmap=roadmap)
-
-
-@transaction.atomic
 def section_move(*, section: Section, step: int) -> None:
-    sections = list(section.roadmap.sections.order_by("order"))
+    sections = list(section.roadmap.sections.order_by("order", "pk"))
     index = next(i for i, s in enumerate(sections) if s.pk == section.pk)
     other = index + step
     if not 0 <= other < len(sections):
         return
-    sections[index], sections[other] = sections[other], sections[index]
-    for position, s in enumerate(sections, start=1):
-        s.order = position
-    Section.objects.bulk_update(sections, ["order"])
+    # The two sections swap places; the places of sections in the trash stay theirs.
+    mine, theirs = sections[index], sections[other]
+    mine.order, theirs.order = theirs.order, mine.order
+    Section.objects.bulk_update([mine, theirs], ["order"])
     roadmap_reorder(roadmap=section.roadmap)
 
 
 @transaction.atomic
-def roadmap_approve(*, roadmap: Roadmap) -> Roadmap:
-    roadmap.status = Roadmap.Status.APPROVED
-    roadmap.save()
-    return roadmap
-
-
-@transaction.atomic
-def roadmap_refresh_dates(*, roadmap: Roadmap) -> None:
-    """After the period or the schools change: re-derive every row's windows and executors."""
+def roadmap_refresh_dates(*, roadmap: Roadmap) -> Rederived:
+    """After the period or the schools change: re-derive every row's windows and executors in
+    place (no mark is deleted). Rows in the trash are re-read when they are restored."""
     resolver = ExecutorResolver(roadmap)
     parents = set(roadmap.activities.filter(parent__isnull=False).values_list("parent", flat=True))
     activities = list(roadmap.activities.all())
+    changes = Rederived()
     for activity in activities:
-        activity_set_windows(
+        changes += activity_set_windows(
             activity=activity,
             period_start=roadmap.period_start,
             period_end=roadmap.period_end,
             has_children=activity.pk in parents,
         )
-        activity_set_executors(activity=activity, resolver=resolver)
+        changes += activity_set_executors(activity=activity, resolver=resolver)
     Activity.objects.bulk_update(activities, ["needs_date"])
+    return changes
 
 
 @transaction.atomic
@@ -307,4 +305,5 @@ def roadmap_copy(*, source: Roadmap, owner=None) -> Roadmap:
             expected_result=activity.expected_result,
         )
     roadmap_refresh_dates(roadmap=copy)
+    roadmap_reorder(roadmap=copy)  # the rows left in the source's trash leave no gaps
     return copy

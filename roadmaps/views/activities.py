@@ -16,7 +16,9 @@ from django.views.decorators.http import require_GET, require_POST
 from monitoring.profile import activity_risks_for
 from roadmaps.forms import CommentForm, ManualDateForm, MarkForm, ReviewForm
 from roadmaps.models import Activity, CompletionMark, Evidence, Executor
+from roadmaps.obligations import Reading, reading_of
 from roadmaps.permissions import (
+    can_change_text,
     can_comment,
     can_edit_roadmap,
     can_mark,
@@ -26,8 +28,15 @@ from roadmaps.permissions import (
     get_executor_for_user,
     get_mark_for_user,
 )
-from roadmaps.progress import MarkState, mark_state
-from roadmaps.services.marks import MarkInput, StaleMark, comment_add, mark_review, mark_submit
+from roadmaps.services.kept import kept_marks
+from roadmaps.services.marks import (
+    MarkInput,
+    StaleMark,
+    comment_add,
+    mark_review,
+    mark_review_withdraw,
+    mark_submit,
+)
 
 HISTORY_LIMIT = 50
 
@@ -37,7 +46,7 @@ class MarkCell:
     executor: Executor
     window: object
     mark: CompletionMark | None
-    state: MarkState
+    state: Reading | None  # None: not an obligation (``obligations.why_not`` says why)
     can_mark: bool
     can_review: bool
     form: MarkForm | None = None
@@ -115,13 +124,19 @@ def _activity_page(
 ) -> HttpResponse:
     user = request.user
     today = timezone.localdate()
-    windows = list(activity.windows.all())
-    executors = activity.executors.select_related("organisation", "person").prefetch_related(
-        Prefetch(
-            "marks",
-            queryset=CompletionMark.objects.select_related("marked_by", "reviewed_by").prefetch_related(
-                "evidence"
-            ),
+    # Windows and executors that left the text are no obligations: their marks are listed apart
+    # («Отметки к исключённым срокам и исполнителям», kept_marks).
+    windows = [window for window in activity.windows.all() if not window.is_cancelled]
+    executors = (
+        activity.executors.filter(is_dropped=False)
+        .select_related("organisation", "person")
+        .prefetch_related(
+            Prefetch(
+                "marks",
+                queryset=CompletionMark.objects.select_related("marked_by", "reviewed_by").prefetch_related(
+                    "evidence"
+                ),
+            )
         )
     )
     cells = []
@@ -134,7 +149,7 @@ def _activity_page(
                 executor,
                 window,
                 mark,
-                mark_state(mark, window, today),
+                reading_of(executor, window, mark, today),
                 may_mark,
                 mark is not None and can_review(user, mark),
             )
@@ -167,10 +182,12 @@ def _activity_page(
         "children": activity.children.prefetch_related("windows").order_by("order"),
         "comments": activity.comments.select_related("author"),
         "comment_form": CommentForm() if can_comment(user, activity) else None,
-        "can_edit": can_edit_roadmap(user, activity.roadmap),
+        "can_edit": can_change_text(user, activity.roadmap),
+        "can_manage": can_edit_roadmap(user, activity.roadmap),
         "date_form": ManualDateForm(roadmap=activity.roadmap),
         "history": _history(activity),
         "stale": stale,
+        "kept_marks": kept_marks(activity),
         "activity_risks": activity_risks_for(activity, user=user),
     }
     return render(request, "roadmaps/activity_detail.html", context, status=status)
@@ -209,7 +226,8 @@ def mark_submit_view(request: HttpRequest, pk: int) -> HttpResponse:
             expected_version=form.cleaned_data["version"],
         )
     except ValidationError as error:
-        form.add_error("files", error)
+        # A date the service refuses names its field; a file check names none.
+        form.add_error(None if hasattr(error, "error_dict") else "files", error)
         messages.error(request, "Отметка не сохранена: " + " ".join(error.messages))
         return _activity_page(request, activity, bound=form, status=400)
     except StaleMark as stale:
@@ -249,6 +267,38 @@ def mark_review_view(request: HttpRequest, pk: int) -> HttpResponse:
         return redirect(f"{activity.get_absolute_url()}#mark-{mark.executor_id}-{mark.window_id}")
     messages.success(request, "Отметка принята." if accept else "Отметка возвращена школе на доработку.")
     return redirect(f"{activity.get_absolute_url()}#mark-{mark.executor_id}-{mark.window_id}")
+
+
+@login_required
+@require_POST
+def mark_review_withdraw_view(request: HttpRequest, pk: int) -> HttpResponse:
+    """The reviewer takes back an acceptance, with the reason; the mark waits for review again."""
+    mark = get_mark_for_user(request.user, pk, review=True)
+    anchor = f"{mark.executor.activity.get_absolute_url()}#mark-{mark.executor_id}-{mark.window_id}"
+    form = ReviewForm(
+        {
+            "version": request.POST.get("version"),
+            "comment": request.POST.get("comment", ""),
+            "decision": "return",
+        }
+    )
+    if not form.is_valid():
+        messages.error(request, "Решение не сохранено: обновите страницу и попробуйте снова.")
+        return redirect(anchor)
+    try:
+        mark_review_withdraw(
+            mark=mark,
+            by=request.user,
+            comment=form.cleaned_data["comment"],
+            expected_version=form.cleaned_data["version"],
+        )
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    except StaleMark:
+        messages.error(request, "Отметку изменили, пока вы её смотрели. Проверьте её ещё раз.")
+    else:
+        messages.success(request, "Принятие отменено: отметка снова ждёт проверки.")
+    return redirect(anchor)
 
 
 @login_required

@@ -12,32 +12,45 @@ from django.views.decorators.http import require_GET, require_POST
 from roadmaps.deadlines import parse_deadline
 from roadmaps.forms import ActivityForm, ManualDateForm, SectionForm
 from roadmaps.models import Activity
-from roadmaps.permissions import get_activity_for_user, get_roadmap_for_user, get_section_for_user
+from roadmaps.permissions import (
+    can_change_text,
+    get_activity_for_user,
+    get_roadmap_for_user,
+    get_section_for_user,
+)
 from roadmaps.services.editing import (
     ActivityText,
     StaleEdit,
     activity_create,
-    activity_delete,
     activity_move,
     activity_set_manual_window,
     activity_update,
     section_create,
-    section_delete,
     section_move,
 )
+from roadmaps.services.trash import activity_trash, section_trash
 from roadmaps.views.roadmaps import ROW_PREFETCH, build_row
 
 
-def _row_response(request: HttpRequest, activity: Activity) -> HttpResponse:
+def _row_response(request: HttpRequest, activity: Activity, notes: list[str] | None = None) -> HttpResponse:
+    """The row as shown; after an edit, what the edit did to its dates and executors
+    («Срок перенесён: март 2023 → апрель 2023, отметки сохранены.») under it."""
     if not request.htmx:
+        for note in notes or []:
+            messages.info(request, note)
         return redirect(f"{activity.roadmap.get_absolute_url()}#activity-{activity.pk}")
     activity = Activity.objects.prefetch_related(*ROW_PREFETCH).get(pk=activity.pk)
     context = {
         "item": build_row(activity, timezone.localdate()),
         "roadmap": activity.roadmap,
-        "can_edit": True,
+        "can_edit": can_change_text(request.user, activity.roadmap),
+        "activity": activity,
+        "notes": notes,
     }
-    return render(request, "roadmaps/_table.html#activity-row", context)
+    response = render(request, "roadmaps/_table.html#activity-row", context)
+    if notes:
+        response.content += render(request, "roadmaps/activity_form.html#notes", context).content
+    return response
 
 
 def _text(form: ActivityForm) -> ActivityText:
@@ -76,7 +89,7 @@ def activity_edit(request: HttpRequest, pk: int) -> HttpResponse:
     if not form.is_valid():
         return _form_response(request, context, status=400)
     try:
-        activity = activity_update(
+        changes = activity_update(
             activity=activity, expected_version=form.cleaned_data["version"] or 0, text=_text(form)
         )
         _set_manual_date(activity, form)
@@ -94,7 +107,7 @@ def activity_edit(request: HttpRequest, pk: int) -> HttpResponse:
         return _form_response(request, context, status=409)
     if not request.htmx:
         messages.success(request, "Мероприятие сохранено.")
-    return _row_response(request, activity)
+    return _row_response(request, activity, changes.notes())
 
 
 @login_required
@@ -127,10 +140,13 @@ def activity_create_view(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def activity_delete_view(request: HttpRequest, pk: int) -> HttpResponse:
     activity = get_activity_for_user(request.user, pk, write=True)
-    roadmap = activity.roadmap
-    activity_delete(activity=activity)
-    messages.success(request, "Мероприятие удалено.")
-    return redirect(roadmap)
+    activity_trash(activity=activity, by=request.user)
+    messages.success(
+        request,
+        "Мероприятие перенесено в корзину вместе с его отметками: восстановить его можно"
+        " на странице «Корзина» дорожной карты.",
+    )
+    return redirect(activity.roadmap)
 
 
 @login_required
@@ -200,10 +216,13 @@ def section_edit(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def section_delete_view(request: HttpRequest, pk: int) -> HttpResponse:
     section = get_section_for_user(request.user, pk, write=True)
-    roadmap = section.roadmap
-    section_delete(section=section)
-    messages.success(request, "Раздел удалён вместе с его мероприятиями.")
-    return redirect(roadmap)
+    section_trash(section=section, by=request.user)
+    messages.success(
+        request,
+        "Раздел перенесён в корзину вместе с его мероприятиями и отметками: восстановить его можно"
+        " на странице «Корзина» дорожной карты.",
+    )
+    return redirect(section.roadmap)
 
 
 @login_required

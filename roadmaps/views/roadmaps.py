@@ -17,16 +17,19 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from roadmaps.forms import IndicatorFormSet, RoadmapForm
-from roadmaps.models import Activity, Executor, Roadmap, RoadmapSchool, Section
+from roadmaps.models import Activity, Executor, Roadmap, RoadmapEvent, RoadmapSchool, Section
+from roadmaps.obligations import Reading, owes, state_of
 from roadmaps.permissions import (
+    can_change_text,
+    can_decide,
     can_edit_roadmap,
     editable_owners,
     get_roadmap_for_user,
     scope_of,
     visible_schools,
 )
-from roadmaps.progress import MarkState, mark_state
-from roadmaps.services.editing import roadmap_approve, roadmap_copy, roadmap_refresh_dates, roadmap_renumber
+from roadmaps.services.approval import can_archive
+from roadmaps.services.editing import roadmap_copy, roadmap_refresh_dates
 from schools.models import Municipality, Organisation, academic_year_bounds
 
 ROW_PREFETCH = [
@@ -41,7 +44,8 @@ ROW_PREFETCH = [
 @dataclass
 class ExecutorCell:
     executor: Executor
-    states: list[tuple[object, MarkState]] = field(default_factory=list)
+    owes: bool  # False: a group, a role or an executor no longer named (one muted badge)
+    states: list[tuple[object, Reading | None]] = field(default_factory=list)
 
 
 @dataclass
@@ -51,12 +55,16 @@ class Row:
 
 
 def build_row(activity: Activity, today: date) -> Row:
-    """An activity with each executor's mark state per window (from prefetched data)."""
+    """An activity with each executor's state per window (``obligations.state_of``, from
+    prefetched data). The roadmap's own page counts whatever its status (``Where.OWN_PAGE``)."""
     windows = list(activity.windows.all())
     cells = []
     for executor in activity.executors.all():
         marks = {m.window_id: m for m in executor.marks.all()}
-        cells.append(ExecutorCell(executor, [(w, mark_state(marks.get(w.pk), w, today)) for w in windows]))
+        cell = ExecutorCell(executor, owes(executor))
+        if cell.owes:
+            cell.states = [(w, state_of(w, marks.get(w.pk), today)) for w in windows]
+        cells.append(cell)
     return Row(activity, cells)
 
 
@@ -178,9 +186,12 @@ def roadmap_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "rows": roadmap_rows(roadmap, today),
         "indicators": roadmap.indicators.all(),
         "schools": roadmap.school_links.select_related("school"),
-        "can_edit": can_edit_roadmap(request.user, roadmap),
+        "can_edit": can_change_text(request.user, roadmap),
+        "can_manage": can_edit_roadmap(request.user, roadmap),
+        "can_decide": can_decide(request.user, roadmap),
+        "can_archive": can_archive(roadmap, today),
+        "revised": roadmap.events.filter(kind=RoadmapEvent.Kind.REVISED).order_by("-at").first(),
         "section_kinds": Section.Kind.choices,
-        "history": roadmap.history.select_related("history_user")[:10],
     }
     return render(request, "roadmaps/roadmap_detail.html", context)
 
@@ -215,9 +226,11 @@ def _roadmap_form_page(request: HttpRequest, roadmap: Roadmap | None) -> HttpRes
             indicators.instance = saved
             indicators.save()
             schools_changed = _save_schools(saved, form)
-            if period_changed or schools_changed:
-                roadmap_refresh_dates(roadmap=saved)
+            changes = roadmap_refresh_dates(roadmap=saved) if period_changed or schools_changed else None
         messages.success(request, "Дорожная карта сохранена." if roadmap else "Дорожная карта создана.")
+        if changes:
+            # Windows and executors are re-read in place: say what moved, and that no mark was lost.
+            messages.info(request, changes.summary())
         return redirect(saved)
     for f in indicators.forms:
         for name, bound in f.fields.items():
@@ -244,32 +257,12 @@ def roadmap_edit(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def roadmap_copy_view(request: HttpRequest, pk: int) -> HttpResponse:
-    source = get_roadmap_for_user(request.user, pk)
-    owners = editable_owners(request.user)
-    owner = source.owner if owners.filter(pk=source.owner_id).exists() else owners.first()
-    if owner is None:
-        raise PermissionDenied("Копировать дорожные карты могут сотрудники управления образования.")
-    copy = roadmap_copy(source=source, owner=owner)
+    # A copy stays with the roadmap's owner: nobody takes another organisation's roadmap into
+    # their own ownership by copying it (a principal copying the municipal roadmap, say).
+    source = get_roadmap_for_user(request.user, pk, manage=True)
+    copy = roadmap_copy(source=source, owner=source.owner)
     messages.success(
         request,
         "Создана копия на следующий учебный год (черновик). Проверьте сроки: годы в них сдвинуты на год вперёд.",
     )
     return redirect(copy)
-
-
-@login_required
-@require_POST
-def roadmap_approve_view(request: HttpRequest, pk: int) -> HttpResponse:
-    roadmap = get_roadmap_for_user(request.user, pk, write=True)
-    roadmap_approve(roadmap=roadmap)
-    messages.success(request, "Дорожная карта утверждена. Дальнейшие изменения записываются в историю.")
-    return redirect(roadmap)
-
-
-@login_required
-@require_POST
-def roadmap_renumber_view(request: HttpRequest, pk: int) -> HttpResponse:
-    roadmap = get_roadmap_for_user(request.user, pk, write=True)
-    changed = roadmap_renumber(roadmap=roadmap)
-    messages.success(request, f"Перенумеровано строк: {changed}." if changed else "Нумерация уже по порядку.")
-    return redirect(roadmap)

@@ -6,8 +6,18 @@ import pytest
 from playwright.sync_api import expect
 
 from roadmaps.models import Activity, CompletionMark, Roadmap
+from roadmaps.services.approval import roadmap_revision_open
 
 pytestmark = pytest.mark.django_db(transaction=True)
+
+
+def _revising(roadmap: Roadmap) -> Roadmap:
+    """The approved seed roadmap under «Внести изменения», as staff edit it."""
+    from django.contrib.auth import get_user_model
+
+    roadmap_revision_open(roadmap=roadmap, by=get_user_model().objects.get(username="uo"))
+    return roadmap
+
 
 PDF = b"%PDF-1.4\n1 0 obj <<>> endobj\ntrailer <<>>\n%%EOF\n"
 
@@ -28,7 +38,7 @@ def test_principal_marks_done_with_a_pdf_and_the_coordinator_accepts(login, port
     principal.get_by_role("button", name="Сохранить отметку").click()
     expect(principal.get_by_text("Отметка сохранена и отправлена координатору")).to_be_visible()
     expect(principal.get_by_role("link", name="Справка о маршрутах.pdf")).to_be_visible()
-    expect(principal.get_by_text("выполнено, ждёт проверки").first).to_be_visible()
+    expect(principal.get_by_text("Выполнено в срок, ждёт проверки").first).to_be_visible()
 
     coordinator = login("coordinator")
     expect(coordinator.get_by_role("heading", name="Ждут проверки (2)")).to_be_visible()
@@ -42,7 +52,7 @@ def test_principal_marks_done_with_a_pdf_and_the_coordinator_accepts(login, port
 
 
 def test_staff_edit_a_deadline_and_see_the_windows(login, portal):
-    roadmap = Roadmap.objects.get(source_key="002_taganrog")
+    roadmap = _revising(Roadmap.objects.get(source_key="002_taganrog"))
     activity = roadmap.activities.get(number="4.")
     page = login("uo")
     page.goto(f"{portal}{roadmap.get_absolute_url()}")
@@ -76,6 +86,7 @@ def test_the_outsider_gets_404(login, portal):
 
 
 def test_a_second_editors_stale_save_is_refused(login, portal):
+    _revising(Roadmap.objects.get(source_key="002_taganrog"))
     activity = Activity.objects.get(roadmap__source_key="002_taganrog", number="4.")
     url = f"{portal}/roadmaps/activities/{activity.pk}/edit/"
     first, second = login("uo"), login("admin")
@@ -90,6 +101,56 @@ def test_a_second_editors_stale_save_is_refused(login, portal):
     expect(second.locator(".alert-warning")).to_contain_text("Коллегия: текст специалиста")
     activity.refresh_from_db()
     assert activity.content == "Коллегия: текст специалиста"
+
+
+def test_a_stale_save_in_place_shows_the_other_change_and_keeps_what_was_typed(login, portal):
+    """Both editors edit the row in the table (htmx); the second save is refused with 409,
+    which the page now shows in place instead of dropping."""
+    roadmap = _revising(Roadmap.objects.get(source_key="002_taganrog"))
+    activity = roadmap.activities.get(number="4.")
+    first, second = login("uo"), login("admin")
+    for page in (first, second):
+        page.goto(f"{portal}{roadmap.get_absolute_url()}")
+        page.locator(f"#activity-{activity.pk}").get_by_role("button", name="Изменить").click()
+        expect(page.locator(f"#activity-{activity.pk} textarea[name=content]")).to_be_visible()
+    first.locator(f"#activity-{activity.pk} textarea[name=content]").fill("Коллегия: текст специалиста")
+    first.locator(f"#activity-{activity.pk}").get_by_role("button", name="Сохранить").click()
+    expect(first.locator(f"#activity-{activity.pk}")).to_contain_text("Коллегия: текст специалиста")
+
+    typed = "Коллегия: текст администратора, набранный долго"
+    second.locator(f"#activity-{activity.pk} textarea[name=content]").fill(typed)
+    second.locator(f"#activity-{activity.pk}").get_by_role("button", name="Сохранить").click()
+    row = second.locator(f"#activity-{activity.pk}")
+    expect(row.get_by_text("Ваши изменения не сохранены")).to_be_visible()
+    expect(row.locator(".alert-warning")).to_contain_text("Коллегия: текст специалиста")
+    expect(row.locator("textarea[name=content]")).to_have_value(typed)
+    activity.refresh_from_db()
+    assert activity.content == "Коллегия: текст специалиста"
+    # Saving again now keeps the second editor's text on purpose.
+    row.get_by_role("button", name="Сохранить").click()
+    expect(second.locator(f"#activity-{activity.pk}")).to_contain_text(typed)
+    activity.refresh_from_db()
+    assert activity.content == typed
+
+
+def test_an_edit_refused_by_the_approval_lock_says_why(login, portal):
+    """A row opened for editing while the revision was open; the revision is closed meanwhile."""
+    from roadmaps.services.approval import OrderDocument, roadmap_revision_close
+
+    roadmap = _revising(Roadmap.objects.get(source_key="002_taganrog"))
+    activity = roadmap.activities.get(number="4.")
+    page = login("uo")
+    page.goto(f"{portal}{roadmap.get_absolute_url()}")
+    page.locator(f"#activity-{activity.pk}").get_by_role("button", name="Изменить").click()
+    page.locator(f"#activity-{activity.pk} textarea[name=content]").fill("Поздняя правка")
+    roadmap_revision_close(
+        roadmap=roadmap,
+        by=roadmap.open_revision.by,
+        document=OrderDocument(kind="order", number="391", date=roadmap.period_start),
+    )
+    page.locator(f"#activity-{activity.pk}").get_by_role("button", name="Сохранить").click()
+    expect(page.get_by_role("alert").filter(has_text="Дорожная карта утверждена")).to_be_visible()
+    expect(page.locator(f"#activity-{activity.pk} textarea[name=content]")).to_have_value("Поздняя правка")
 
 
 def test_pages_fit_a_phone_screen(browser, portal):

@@ -14,7 +14,9 @@ PERSONAS = ["superuser", "staff", "coordinator", "principal", "mentor", "region_
 
 
 @pytest.fixture
-def objects(settings, tmp_path):
+def objects(settings, tmp_path, revising):
+    """The objects every persona tries; the approved roadmaps are under revision, so that the
+    editors' writes are open to them (tests/roadmaps/test_approval.py tries the lock itself)."""
     settings.MEDIA_ROOT = tmp_path
     taganrog = Roadmap.objects.get(source_key="002_taganrog")
     school_roadmap = Roadmap.objects.get(source_key="demo_school6_antirisk")
@@ -42,6 +44,7 @@ READ_PAGES = [
     ("deadline preview", "roadmaps:deadline_preview", "roadmap"),
     ("school page", "schools:school_detail", "school"),
     ("evidence", "roadmaps:evidence_download", "evidence"),
+    ("roadmap history", "roadmaps:roadmap_history", "roadmap"),
 ]
 
 # (name, method, url name, object key, who may) — everything that changes something.
@@ -65,6 +68,24 @@ WRITES = [
         {"superuser", "staff", "principal"},
     ),
     ("review mark", "post", "roadmaps:mark_review", "mark", {"superuser", "staff", "coordinator"}),
+    (
+        "withdraw acceptance",
+        "post",
+        "roadmaps:mark_review_withdraw",
+        "mark",
+        {"superuser", "staff", "coordinator"},
+    ),
+    ("discard a kept mark", "post", "roadmaps:mark_discard", "mark", {"superuser", "staff", "principal"}),
+    ("approval page", "get", "roadmaps:roadmap_approve", "roadmap", {"superuser", "staff"}),
+    ("school approval page", "get", "roadmaps:roadmap_approve", "school_roadmap", {"superuser", "principal"}),
+    ("open a revision", "post", "roadmaps:roadmap_revision_open", "roadmap", {"superuser", "staff"}),
+    ("close a revision", "get", "roadmaps:roadmap_revision_close", "roadmap", {"superuser", "staff"}),
+    ("archive", "get", "roadmaps:roadmap_archive", "roadmap", {"superuser", "staff"}),
+    ("back to draft", "get", "roadmaps:roadmap_back_to_draft", "roadmap", {"superuser", "staff"}),
+    ("renumber page", "get", "roadmaps:roadmap_renumber", "roadmap", {"superuser", "staff"}),
+    ("copy", "post", "roadmaps:roadmap_copy", "roadmap", {"superuser", "staff"}),
+    ("trash", "get", "roadmaps:trash", "roadmap", {"superuser", "staff"}),
+    ("empty the trash", "post", "roadmaps:trash_empty", "roadmap", {"superuser", "staff"}),
 ]
 
 

@@ -14,6 +14,11 @@ pytestmark = pytest.mark.django_db
 HX = {"HX-Request": "true"}
 
 
+@pytest.fixture(autouse=True)
+def _through_a_revision(revising):
+    """The seed roadmaps are approved: staff change them through «Внести изменения»."""
+
+
 @pytest.fixture
 def taganrog():
     return Roadmap.objects.get(source_key="002_taganrog")
@@ -148,7 +153,7 @@ def test_rows_move_and_renumber(client, staff, taganrog):
     client.post(reverse("roadmaps:activity_move", args=[second.pk, "up"]))
     rows = list(taganrog.activities.filter(parent__isnull=True).order_by("order")[:2])
     assert rows[0] == second
-    client.post(reverse("roadmaps:roadmap_renumber", args=[taganrog.pk]))
+    client.post(reverse("roadmaps:roadmap_renumber", args=[taganrog.pk]), {"confirm": "on"})
     second.refresh_from_db()
     assert second.number == "1."
     numbers = list(
@@ -158,13 +163,39 @@ def test_rows_move_and_renumber(client, staff, taganrog):
     assert numbers[-2:] == ["1.", "2."]  # the final stage numbers from 1 again
 
 
-def test_delete_a_row(client, staff, taganrog):
+def test_a_deleted_row_goes_to_the_trash_and_keeps_its_place(client, staff, taganrog):
     client.force_login(staff)
     activity = taganrog.activities.get(number="4.")
     client.post(reverse("roadmaps:activity_delete", args=[activity.pk]))
     assert not Activity.objects.filter(pk=activity.pk).exists()
+    assert Activity.with_trash.get(pk=activity.pk).trash.deleted_by == staff
+    # The rows around it stay in document order; its own place waits for a restore.
     orders = list(taganrog.activities.order_by("order").values_list("order", flat=True))
-    assert orders == list(range(1, len(orders) + 1))
+    assert orders == [*range(1, 4), *range(5, len(orders) + 2)]
+    assert Activity.with_trash.get(pk=activity.pk).order == 4
+
+
+def test_a_row_added_after_a_deletion_goes_after_every_row(client, staff, taganrog):
+    client.force_login(staff)
+    last = taganrog.activities.order_by("order").last()
+    client.post(reverse("roadmaps:activity_delete", args=[last.pk]))
+    client.post(
+        reverse("roadmaps:activity_create", args=[taganrog.pk]),
+        {"section": last.section_id, "content": "Итоговое совещание", "deadline_text": "Август 2023 г."},
+    )
+    added = taganrog.activities.get(content="Итоговое совещание")
+    assert added.order > Activity.with_trash.get(pk=last.pk).order
+
+
+def test_the_delete_buttons_say_the_row_goes_to_the_trash(client, staff, taganrog):
+    client.force_login(staff)
+    activity = taganrog.activities.get(number="4.")
+    html = client.get(reverse("roadmaps:activity_edit", args=[activity.pk])).content.decode()
+    assert "В корзину" in html and reverse("roadmaps:trash", args=[taganrog.pk]) in html
+    assert "Его отметки сохранятся" in html
+    section = taganrog.sections.get(title="Итоговый этап")
+    html = client.get(reverse("roadmaps:section_edit", args=[section.pk])).content.decode()
+    assert "В корзину вместе с мероприятиями" in html and "Отметки сохранятся" in html
 
 
 def test_sections_are_added_edited_moved_and_deleted(client, staff, taganrog):
@@ -191,6 +222,7 @@ def test_sections_are_added_edited_moved_and_deleted(client, staff, taganrog):
     final = taganrog.sections.get(title="Итоговый этап")
     client.post(reverse("roadmaps:section_delete", args=[final.pk]))
     assert not Section.objects.filter(pk=final.pk).exists()
+    assert Section.with_trash.get(pk=final.pk).trash is not None  # in the trash, with its rows
     assert taganrog.activities.filter(parent__isnull=True).count() == 14
 
 
@@ -289,8 +321,9 @@ def test_a_copy_moves_to_the_next_academic_year(client, staff, taganrog):
 
 def test_approval_is_recorded(client, staff, taganrog):
     client.force_login(staff)
-    Roadmap.objects.filter(pk=taganrog.pk).update(status=Roadmap.Status.DRAFT)
-    client.post(reverse("roadmaps:roadmap_approve", args=[taganrog.pk]))
+    Roadmap.objects.filter(pk=taganrog.pk).update(status=Roadmap.Status.DRAFT, open_revision=None)
+    order = {"kind": "order", "number": "206", "date": "2023-02-16", "confirm": "on"}
+    client.post(reverse("roadmaps:roadmap_approve", args=[taganrog.pk]), order)
     taganrog.refresh_from_db()
     assert taganrog.status == Roadmap.Status.APPROVED
     assert taganrog.history.first().history_user == staff
