@@ -13,7 +13,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods
 
 from roadmaps.forms import ConfirmForm, OrderDocumentForm, ReasonForm
-from roadmaps.models import Roadmap
+from roadmaps.models import Roadmap, RoadmapEvent
 from roadmaps.permissions import get_roadmap_for_user
 from roadmaps.services import approval
 from roadmaps.services.editing import renumbering
@@ -161,7 +161,8 @@ def roadmap_history_view(request: HttpRequest, pk: int) -> HttpResponse:
     roadmap = get_roadmap_for_user(request.user, pk)
     context = {
         "roadmap": roadmap,
-        "groups": approval.changes_by_revision(roadmap),
+        "groups": (groups := approval.changes_by_revision(roadmap)),
+        "approved_here": any(event.kind == RoadmapEvent.Kind.APPROVED for event, _ in groups),
         "open_changes": approval.open_revision_changes(roadmap),
         "trashed": roadmap.trash_entries.select_related("deleted_by"),
     }
