@@ -4,6 +4,8 @@ groups the changes by revision. Each page asks first; only the owner decides."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
@@ -33,7 +35,16 @@ def _document(form: OrderDocumentForm) -> approval.OrderDocument:
     )
 
 
-def _done(request: HttpRequest, roadmap: Roadmap, message: str) -> HttpResponse:
+def _decide(request: HttpRequest, roadmap: Roadmap, form, decision: Callable[[], str]) -> HttpResponse | None:
+    """Carry out a confirmed decision: back to the roadmap with what it did, or None when the
+    form or the service refused (the page then shows why, beside the form)."""
+    if not form.is_valid():
+        return None
+    try:
+        message = decision()
+    except ValidationError as refused:
+        form.add_error(None, refused)
+        return None
     messages.success(request, message)
     return redirect(roadmap)
 
@@ -49,19 +60,17 @@ def roadmap_approve_view(request: HttpRequest, pk: int) -> HttpResponse:
         "approved_by": roadmap.approved_by,
     }
     form = OrderDocumentForm(request.POST or None, initial=initial, today=timezone.localdate())
-    if form.is_valid():
-        try:
-            event = approval.roadmap_approve(roadmap=roadmap, by=request.user, document=_document(form))
-        except ValidationError as refused:
-            form.add_error(None, refused)
-        else:
-            return _done(
-                request,
-                roadmap,
-                f"Дорожная карта утверждена ({event.document}). Теперь она меняется только через "
-                "«Внести изменения».",
-            )
-    return _page(request, roadmap, form, title="Утверждение дорожной карты", action="approve")
+
+    def approve() -> str:
+        event = approval.roadmap_approve(roadmap=roadmap, by=request.user, document=_document(form))
+        return (
+            f"Дорожная карта утверждена ({event.document}). Теперь она меняется только через "
+            "«Внести изменения»."
+        )
+
+    return _decide(request, roadmap, form, approve) or _page(
+        request, roadmap, form, title="Утверждение дорожной карты", action="approve"
+    )
 
 
 @login_required
@@ -69,19 +78,15 @@ def roadmap_approve_view(request: HttpRequest, pk: int) -> HttpResponse:
 def roadmap_revision_open_view(request: HttpRequest, pk: int) -> HttpResponse:
     roadmap = get_roadmap_for_user(request.user, pk, decide=True)
     form = ConfirmForm(request.POST or None)
-    if form.is_valid():
-        try:
-            approval.roadmap_revision_open(roadmap=roadmap, by=request.user)
-        except ValidationError as refused:
-            form.add_error(None, refused)
-        else:
-            return _done(
-                request,
-                roadmap,
-                "Начато внесение изменений: правьте текст, сроки и школы, отметки сохранятся. Когда "
-                "изменения утверждены приказом, нажмите «Закрыть изменения приказом».",
-            )
-    return _page(
+
+    def open_revision() -> str:
+        approval.roadmap_revision_open(roadmap=roadmap, by=request.user)
+        return (
+            "Начато внесение изменений: правьте текст, сроки и школы, отметки сохранятся. Когда "
+            "изменения утверждены приказом, нажмите «Закрыть изменения приказом»."
+        )
+
+    return _decide(request, roadmap, form, open_revision) or _page(
         request, roadmap, form, title="Внесение изменений в утверждённую дорожную карту", action="open"
     )
 
@@ -91,17 +96,19 @@ def roadmap_revision_open_view(request: HttpRequest, pk: int) -> HttpResponse:
 def roadmap_revision_close_view(request: HttpRequest, pk: int) -> HttpResponse:
     roadmap = get_roadmap_for_user(request.user, pk, decide=True)
     form = OrderDocumentForm(request.POST or None, today=timezone.localdate())
-    if form.is_valid():
-        try:
-            event = approval.roadmap_revision_close(
-                roadmap=roadmap, by=request.user, document=_document(form)
-            )
-        except ValidationError as refused:
-            form.add_error(None, refused)
-        else:
-            return _done(request, roadmap, f"Изменения внесены: дорожная карта в редакции {event.document}.")
-    changes = approval.open_revision_changes(roadmap)
-    return _page(request, roadmap, form, title="Закрыть изменения приказом", action="close", changes=changes)
+
+    def close_revision() -> str:
+        event = approval.roadmap_revision_close(roadmap=roadmap, by=request.user, document=_document(form))
+        return f"Изменения внесены: дорожная карта в редакции {event.document}."
+
+    return _decide(request, roadmap, form, close_revision) or _page(
+        request,
+        roadmap,
+        form,
+        title="Закрыть изменения приказом",
+        action="close",
+        changes=approval.open_revision_changes(roadmap),
+    )
 
 
 @login_required
@@ -109,16 +116,14 @@ def roadmap_revision_close_view(request: HttpRequest, pk: int) -> HttpResponse:
 def roadmap_archive_view(request: HttpRequest, pk: int) -> HttpResponse:
     roadmap = get_roadmap_for_user(request.user, pk, decide=True)
     form = ConfirmForm(request.POST or None)
-    if form.is_valid():
-        try:
-            approval.roadmap_archive(roadmap=roadmap, by=request.user, today=timezone.localdate())
-        except ValidationError as refused:
-            form.add_error(None, refused)
-        else:
-            return _done(
-                request, roadmap, "Дорожная карта перенесена в архив: её сроки больше не напоминаются."
-            )
-    return _page(request, roadmap, form, title="Перенести в архив", action="archive")
+
+    def archive() -> str:
+        approval.roadmap_archive(roadmap=roadmap, by=request.user, today=timezone.localdate())
+        return "Дорожная карта перенесена в архив: её сроки больше не напоминаются."
+
+    return _decide(request, roadmap, form, archive) or _page(
+        request, roadmap, form, title="Перенести в архив", action="archive"
+    )
 
 
 @login_required
@@ -126,18 +131,14 @@ def roadmap_archive_view(request: HttpRequest, pk: int) -> HttpResponse:
 def roadmap_back_to_draft_view(request: HttpRequest, pk: int) -> HttpResponse:
     roadmap = get_roadmap_for_user(request.user, pk, decide=True)
     form = ReasonForm(request.POST or None)
-    if form.is_valid():
-        try:
-            approval.roadmap_back_to_draft(
-                roadmap=roadmap, by=request.user, reason=form.cleaned_data["reason"]
-            )
-        except ValidationError as refused:
-            form.add_error(None, refused)
-        else:
-            return _done(
-                request, roadmap, "Дорожная карта возвращена в черновик; причина записана в историю."
-            )
-    return _page(request, roadmap, form, title="Вернуть в черновик", action="draft")
+
+    def back_to_draft() -> str:
+        approval.roadmap_back_to_draft(roadmap=roadmap, by=request.user, reason=form.cleaned_data["reason"])
+        return "Дорожная карта возвращена в черновик; причина записана в историю."
+
+    return _decide(request, roadmap, form, back_to_draft) or _page(
+        request, roadmap, form, title="Вернуть в черновик", action="draft"
+    )
 
 
 @login_required
@@ -145,14 +146,15 @@ def roadmap_back_to_draft_view(request: HttpRequest, pk: int) -> HttpResponse:
 def roadmap_renumber_view(request: HttpRequest, pk: int) -> HttpResponse:
     roadmap = get_roadmap_for_user(request.user, pk, write=True)
     form = ConfirmForm(request.POST or None)
-    if form.is_valid():
+
+    def renumber() -> str:
         event = approval.roadmap_renumber(roadmap=roadmap, by=request.user)
         changed = len(event.details["changes"]) if event else 0
-        return _done(
-            request, roadmap, f"Перенумеровано строк: {changed}." if changed else "Нумерация уже по порядку."
-        )
-    plan = renumbering(roadmap)
-    return _page(request, roadmap, form, title="Перенумеровать строки", action="renumber", plan=plan)
+        return f"Перенумеровано строк: {changed}." if changed else "Нумерация уже по порядку."
+
+    return _decide(request, roadmap, form, renumber) or _page(
+        request, roadmap, form, title="Перенумеровать строки", action="renumber", plan=renumbering(roadmap)
+    )
 
 
 @login_required

@@ -94,16 +94,7 @@ def test_only_a_done_mark_can_be_accepted(part, principal, coordinator):
 
 
 def test_an_acceptance_is_withdrawn_with_a_reason_and_the_history_keeps_both(part, principal, coordinator):
-    executor, window = part
-    mark = mark_submit(
-        executor=executor,
-        window=window,
-        by=principal,
-        data=done_on(timezone.localdate()),
-        files=[],
-        expected_version=None,
-    )
-    mark = mark_review(mark=mark, by=coordinator, accept=True, comment="", expected_version=mark.version)
+    mark = _accepted(part, principal, coordinator)
     with pytest.raises(ValidationError, match="почему"):
         mark_review_withdraw(mark=mark, by=coordinator, comment=" ", expected_version=mark.version)
     mark = mark_review_withdraw(
@@ -187,6 +178,20 @@ def test_two_first_marks_at_the_same_moment_leave_one_mark_and_one_refusal():
 # --- On the activity page ------------------------------------------------------------------
 
 
+def _accepted(part, principal, coordinator) -> CompletionMark:
+    """The school marks its part done today and the coordinator accepts it."""
+    executor, window = part
+    mark = mark_submit(
+        executor=executor,
+        window=window,
+        by=principal,
+        data=done_on(timezone.localdate()),
+        files=[],
+        expected_version=None,
+    )
+    return mark_review(mark=mark, by=coordinator, accept=True, comment="", expected_version=mark.version)
+
+
 def _post_mark(client, executor, window, **fields):
     from django.urls import reverse
 
@@ -224,16 +229,8 @@ def test_a_window_that_left_the_text_cannot_be_marked(client, principal, part):
 def test_the_coordinator_withdraws_an_acceptance_on_the_activity_page(client, principal, coordinator, part):
     from django.urls import reverse
 
-    executor, window = part
-    mark = mark_submit(
-        executor=executor,
-        window=window,
-        by=principal,
-        data=done_on(timezone.localdate()),
-        files=[],
-        expected_version=None,
-    )
-    mark = mark_review(mark=mark, by=coordinator, accept=True, comment="", expected_version=mark.version)
+    window = part[1]
+    mark = _accepted(part, principal, coordinator)
     client.force_login(coordinator)
     page = client.get(window.activity.get_absolute_url()).content.decode()
     assert "Отменить принятие" in page
@@ -250,16 +247,7 @@ def test_the_coordinator_withdraws_an_acceptance_on_the_activity_page(client, pr
 def test_a_principal_cannot_withdraw_an_acceptance(client, principal, coordinator, part):
     from django.urls import reverse
 
-    executor, window = part
-    mark = mark_submit(
-        executor=executor,
-        window=window,
-        by=principal,
-        data=done_on(timezone.localdate()),
-        files=[],
-        expected_version=None,
-    )
-    mark = mark_review(mark=mark, by=coordinator, accept=True, comment="", expected_version=mark.version)
+    mark = _accepted(part, principal, coordinator)
     client.force_login(principal)
     response = client.post(
         reverse("roadmaps:mark_review_withdraw", args=[mark.pk]), {"version": mark.version, "comment": "Хочу"}
