@@ -3,6 +3,21 @@
 import datetime
 from django.db import migrations, models
 
+FIRST, LAST = datetime.date(2000, 1, 1), datetime.date(2100, 12, 31)
+
+
+def bring_periods_into_range(apps, schema_editor):
+    """Periods typed before the check («0001», «9999») are brought to its bounds, so that the
+    constraint can be added; the roadmaps are named in the migration's output for staff to fix."""
+    Roadmap = apps.get_model("roadmaps", "Roadmap")
+    bad = Roadmap.objects.filter(models.Q(period_start__lt=FIRST) | models.Q(period_end__gt=LAST))
+    for roadmap in bad:
+        roadmap.period_start = min(max(roadmap.period_start, FIRST), LAST)
+        roadmap.period_end = max(min(roadmap.period_end, LAST), roadmap.period_start)
+        roadmap.save(update_fields=["period_start", "period_end"])
+        print(f"\n  Дорожная карта {roadmap.pk}: период вне 2000–2100 приведён к "
+              f"{roadmap.period_start:%d.%m.%Y} – {roadmap.period_end:%d.%m.%Y}, проверьте его.")
+
 
 class Migration(migrations.Migration):
 
@@ -12,6 +27,7 @@ class Migration(migrations.Migration):
     ]
 
     operations = [
+        migrations.RunPython(bring_periods_into_range, migrations.RunPython.noop),
         migrations.AddConstraint(
             model_name='roadmap',
             constraint=models.CheckConstraint(condition=models.Q(('period_end__lte', datetime.date(2100, 12, 31)), ('period_start__gte', datetime.date(2000, 1, 1))), name='roadmap_period_years'),
