@@ -414,11 +414,14 @@ class Section(models.Model):
     order = models.PositiveIntegerField("порядок", default=0)
     number = models.CharField("номер", max_length=20, blank=True)
     title = models.TextField("название")
+    # No plain index: every page asks for rows NOT in the trash (almost all of them), and an
+    # index on trash_id would only mislead the planner there; see the partial index below.
     trash = models.ForeignKey(
         TrashEntry,
         models.PROTECT,
         null=True,
         blank=True,
+        db_index=False,
         related_name="sections",
         verbose_name="в корзине",
     )
@@ -438,6 +441,8 @@ class Section(models.Model):
         indexes = [
             # The roadmap table: a roadmap's sections in document order.
             models.Index(fields=["roadmap", "order"], name="section_roadmap_order_idx"),
+            # The trash page and a restore: the sections of one trash entry.
+            models.Index(fields=["trash"], condition=Q(trash__isnull=False), name="section_in_trash_idx"),
         ]
 
     def __str__(self) -> str:
@@ -491,11 +496,14 @@ class Activity(models.Model):
     )
     # Bumped on every edit so that a stale form can be refused instead of overwriting.
     version = models.PositiveIntegerField("версия", default=1)
+    # No plain index: every page asks for rows NOT in the trash (almost all of them), and an
+    # index on trash_id would only mislead the planner there; see the partial index below.
     trash = models.ForeignKey(
         TrashEntry,
         models.PROTECT,
         null=True,
         blank=True,
+        db_index=False,
         related_name="activities",
         verbose_name="в корзине",
     )
@@ -517,6 +525,8 @@ class Activity(models.Model):
         indexes = [
             # The roadmap table: every row of one roadmap in document order.
             models.Index(fields=["roadmap", "order"], name="activity_roadmap_order_idx"),
+            # The trash page and a restore: the rows of one trash entry.
+            models.Index(fields=["trash"], condition=Q(trash__isnull=False), name="activity_in_trash_idx"),
         ]
 
     def __str__(self) -> str:
