@@ -128,7 +128,9 @@ def test_a_stale_save_in_place_shows_the_other_change_and_keeps_what_was_typed(l
     assert activity.content == "Коллегия: текст специалиста"
     # Saving again now keeps the second editor's text on purpose.
     row.get_by_role("button", name="Сохранить").click()
-    expect(second.locator(f"#activity-{activity.pk}")).to_contain_text(typed)
+    saved = second.locator(f"#activity-{activity.pk}")
+    expect(saved.locator("textarea")).to_have_count(0)  # the row is shown again, not the form
+    expect(saved).to_contain_text(typed)
     activity.refresh_from_db()
     assert activity.content == typed
 
