@@ -43,6 +43,8 @@ def event_description(event: CalendarEvent, link: str) -> str:
     lines.append(f"Исполнитель: {event.executor_name}")
     if event.is_done:
         lines.append(f"Отмечено выполненным: {event.done_on:%d.%m.%Y}")
+    elif event.returned:
+        lines.append("Отметка возвращена на доработку: выполнение ждут снова.")
     lines.append(f"Дорожная карта: {event.roadmap_title}")
     lines.append(f"Мероприятие: {event.activity_content.strip()}")
     lines.append(link)

@@ -135,10 +135,14 @@ def coordinator_home(request: HttpRequest) -> HttpResponse:
         CompletionMark.objects.filter(
             counted(Where.TODAY, roadmap="executor__activity__roadmap"),
             executor__organisation__in=scope.assigned_schools,
+            # Done and waiting: a mark «в работе» or «не выполнено» has nothing to accept yet, and
+            # marks kept for a window or executor that left the text are not obligations.
+            status=CompletionMark.Status.DONE,
             review=CompletionMark.Review.PENDING,
+            window__is_cancelled=False,
+            executor__is_dropped=False,
             executor__activity__in=Activity.objects.visible_to(request.user),
         )
-        .exclude(status=CompletionMark.Status.IN_PROGRESS)
         .select_related(
             "executor__organisation", "executor__person", "executor__activity__roadmap", "window", "marked_by"
         )

@@ -167,7 +167,9 @@ def test_done_windows_are_ticked_and_cancelled_ones_left_out(client, principal, 
     assert str(events[(done.pk, executor.pk)]["SUMMARY"]).startswith("✓ Срок:")
     assert "Отмечено выполненным" in str(events[(done.pk, executor.pk)]["DESCRIPTION"])
     assert str(events[(returned.pk, executor.pk)]["SUMMARY"]).startswith("Срок:")
+    assert "Отметка возвращена на доработку" in str(events[(returned.pk, executor.pk)]["DESCRIPTION"])
     assert str(events[(open_.pk, executor.pk)]["SUMMARY"]).startswith("Срок:")
+    assert "возвращена" not in str(events[(open_.pk, executor.pk)]["DESCRIPTION"])
     assert (cancelled.pk, executor.pk) not in events
 
 

@@ -199,3 +199,20 @@ def test_the_regional_viewer_starts_on_the_monitoring_page(client, region_viewer
     response = client.get(reverse("home"))
     assert response.status_code == 302
     assert response.url == reverse("monitoring:dashboard_home")
+
+
+def test_the_coordinators_queue_holds_only_done_marks_waiting_for_acceptance(client, coordinator, principal):
+    from roadmaps.models import CompletionMark
+
+    roadmap = Roadmap.objects.get(source_key="demo_school6_antirisk")
+    activity = roadmap.activities.get(number="1.2")
+    executor = activity.executors.get(organisation__name="МОБУ СОШ № 6")
+    mark = CompletionMark.objects.create(
+        executor=executor, window=activity.windows.get(), status="not_done", marked_by=principal
+    )
+    client.force_login(coordinator)
+    waiting = list(client.get("/").context["waiting"])
+    assert mark not in waiting
+    assert all(m.status == "done" and m.review == "pending" for m in waiting)
+    CompletionMark.objects.filter(pk=mark.pk).update(status="done", completed_on=roadmap.period_start)
+    assert mark in list(client.get("/").context["waiting"])
