@@ -10,6 +10,7 @@ from roadmaps.models import (
     Evidence,
     Executor,
     Roadmap,
+    RoadmapEvent,
     RoadmapSchool,
     Section,
     TargetIndicator,
@@ -145,6 +146,26 @@ class TrashEntryAdmin(admin.ModelAdmin):
     search_fields = ["label", "roadmap__title"]
     list_select_related = ["roadmap", "deleted_by"]
     readonly_fields = ["roadmap", "label", "deleted_by", "deleted_at"]
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False
+
+
+@admin.register(RoadmapEvent)
+class RoadmapEventAdmin(admin.ModelAdmin):
+    """Read only: decisions are taken on the roadmap's pages (approve, revise, archive, back
+    to draft), where they are asked for and confirmed; the admin shows the record."""
+
+    list_display = ["roadmap", "kind", "document_number", "document_date", "by", "at"]
+    list_filter = ["kind", "roadmap__owner__municipality"]
+    search_fields = ["roadmap__title", "document_number", "reason"]
+    list_select_related = ["roadmap", "by"]
 
     def has_add_permission(self, request) -> bool:
         return False
