@@ -10,7 +10,8 @@ scheduler of reminders, started and stopped together.
 3. gunicorn (``--dev``: Django's development server, DEBUG on), ``celery worker`` and
    ``celery beat`` run as child processes; the queue between them is the one the
    settings choose (files under ``var/tasks`` without REDIS_URL, Redis with it).
-4. Ctrl+C or SIGTERM stops all three; if one of them stops, the others are stopped too.
+4. Ctrl+C or SIGTERM stops all three; if one of them stops, the others are stopped too; if
+   the launcher itself is killed, the kernel stops them (Linux: ``PR_SET_PDEATHSIG``).
 """
 
 from __future__ import annotations
@@ -76,6 +77,16 @@ def commands(*, bind: str, workers: int, dev: bool) -> dict[str, list[str]]:
     }  # fmt: skip
 
 
+def _die_with_the_launcher() -> None:
+    """In each child: if the launcher is killed outright (SIGKILL, a closed terminal), the
+    kernel sends the child SIGTERM, so no server or worker is left running on its own."""
+    if sys.platform.startswith("linux"):
+        import ctypes
+
+        PR_SET_PDEATHSIG = 1
+        ctypes.CDLL(None, use_errno=True).prctl(PR_SET_PDEATHSIG, signal.SIGTERM)
+
+
 def run(children: dict[str, list[str]], *, env: dict[str, str]) -> int:
     """Start every child; return when a signal asks to stop or a child stops on its own."""
     stopping = False
@@ -87,7 +98,9 @@ def run(children: dict[str, list[str]], *, env: dict[str, str]) -> int:
     signal.signal(signal.SIGINT, ask_to_stop)
     signal.signal(signal.SIGTERM, ask_to_stop)
     processes = {
-        name: subprocess.Popen(command, cwd=BASE_DIR, env=env, start_new_session=True)
+        name: subprocess.Popen(
+            command, cwd=BASE_DIR, env=env, start_new_session=True, preexec_fn=_die_with_the_launcher
+        )
         for name, command in children.items()
     }
     exited = None

@@ -44,6 +44,9 @@ DROPPED = {
     "CONN_MAX_AGE",
 }
 START_TIMEOUT = 240
+# One launcher for the module: every test is a database test, so that pytest-django keeps them
+# together (it runs database tests first) and the module's fixture is set up once.
+pytestmark = pytest.mark.django_db
 
 
 @dataclass
@@ -106,8 +109,12 @@ def launched(tmp_path_factory, smtp_sink):
     assert len(_processes_with(f"VAR_DIR={home / 'var'}")) >= 5
     yield portal
     if process.poll() is None:
-        process.kill()
-        process.wait()
+        process.send_signal(signal.SIGTERM)
+        try:
+            process.wait(timeout=40)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()
 
 
 def _answers(url: str) -> bool:
@@ -146,7 +153,6 @@ def test_a_missing_page_gets_the_russian_404_and_no_url_list(launched):
     assert "URLconf" not in page and "DEBUG" not in page
 
 
-@pytest.mark.django_db
 def test_an_import_preview_is_seen_by_every_web_worker(launched):
     """Two gunicorn workers and no Redis: the preview lives in the database's cache table."""
     jar = http.cookiejar.CookieJar()
@@ -217,6 +223,33 @@ def test_a_reminder_pass_goes_through_the_file_queue_to_the_mail_server(launched
     assert mail["From"].addresses[0].addr_spec == "noreply@example.org"
     assert re.search(r"срок|Просрочено|Школа не выполнила", " ".join(str(mail["Subject"]).split()))
     assert "/roadmaps/activities/" in mail.get_body(("html",)).get_content()
+
+
+def test_the_web_server_worker_and_scheduler_stop_if_the_launcher_is_killed(tmp_path_factory, smtp_sink):
+    """A launcher killed outright (SIGKILL: no chance to stop its children) leaves nothing running."""
+    home = tmp_path_factory.mktemp("make-run-killed")
+    env = {k: v for k, v in os.environ.items() if k not in DROPPED}
+    env.update(
+        VAR_DIR=str(home / "var"),
+        DATABASE_URL=f"sqlite:///{home / 'db.sqlite3'}",
+        STATIC_ROOT=str(home / "static"),
+    )
+    port = free_port()
+    log = home / "serve.log"
+    process = subprocess.Popen(
+        [sys.executable, "-m", "config.serve", "--bind", f"127.0.0.1:{port}", "--workers", "1"],
+        cwd=BASE_DIR, env=env, stdout=log.open("w"), stderr=subprocess.STDOUT,
+    )  # fmt: skip
+    deadline = time.monotonic() + START_TIMEOUT
+    while len(_processes_with(f"VAR_DIR={home / 'var'}")) < 4 or not _answers(f"http://127.0.0.1:{port}"):
+        assert process.poll() is None and time.monotonic() < deadline, log.read_text()[-3000:]
+        time.sleep(0.5)
+    process.kill()
+    process.wait()
+    deadline = time.monotonic() + 30
+    while _processes_with(f"VAR_DIR={home / 'var'}") and time.monotonic() < deadline:
+        time.sleep(0.5)
+    assert _processes_with(f"VAR_DIR={home / 'var'}") == []
 
 
 def test_stopping_it_stops_the_web_server_worker_and_scheduler(launched):
