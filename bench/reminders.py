@@ -33,8 +33,8 @@ from django.core.management import call_command  # noqa: E402
 from django.db import connection, transaction  # noqa: E402
 
 from monitoring.models import DEFAULT_DAYS_BEFORE  # noqa: E402
-from monitoring.scan import Scan  # noqa: E402
-from monitoring.schedule import candidate_ends  # noqa: E402
+from monitoring.reminders.scan import Scan  # noqa: E402
+from monitoring.reminders.schedule import candidate_ends  # noqa: E402
 from roadmaps.models import Activity, CompletionMark, DeadlineWindow, Executor, Roadmap  # noqa: E402
 from schools.models import CoordinatorAssignment, Membership, Municipality, Organisation, Person, Region  # noqa: E402
 

@@ -15,9 +15,8 @@ os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
 
 app = Celery("roadmap_portal")
 app.config_from_object("django.conf:settings", namespace="CELERY")
-app.autodiscover_tasks()
-# Export jobs live in a package of the roadmaps app, which autodiscovery does not look into.
-app.autodiscover_tasks(["roadmaps.documents"])
+# The tasks live in the slices that own them (autodiscovery looks for ``<package>.tasks``).
+app.autodiscover_tasks(["roadmaps.documents", "monitoring.reminders"])
 
 # Periodic schedules live here, each with a comment saying when it fires.
 app.conf.beat_schedule = {

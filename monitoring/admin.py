@@ -20,7 +20,7 @@ from monitoring.models import (
     SchoolProfile,
     SchoolRisk,
 )
-from monitoring.services import reminders_retry_failed
+from monitoring.reminders.services import reminders_retry_failed
 
 
 @admin.register(ReminderPolicy)

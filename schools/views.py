@@ -6,7 +6,8 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
 
-from monitoring.profile import current_academic_year, risk_coverage
+from monitoring.profile.catalogue import current_academic_year
+from monitoring.profile.queries import risk_coverage
 from roadmaps.models import Roadmap
 from roadmaps.obligations import Where, progress_by_school
 from roadmaps.permissions import get_school_for_user, visible_schools

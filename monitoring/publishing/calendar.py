@@ -8,7 +8,6 @@ from datetime import date, datetime, timedelta
 from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.db.models import BooleanField, Case, F, Q, Value, When
-from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
 from monitoring.models import CalendarFeed
@@ -44,15 +43,6 @@ def calendar_feed_renew(*, user) -> CalendarFeed:
     """Revoke the live feed and issue a new secret URL, in one transaction."""
     calendar_feed_revoke(user=user)
     return CalendarFeed.objects.create(user=user)
-
-
-def get_live_feed(token: str) -> CalendarFeed:
-    return get_object_or_404(
-        CalendarFeed.objects.select_related("user"),
-        token=token,
-        revoked_at__isnull=True,
-        user__is_active=True,
-    )
 
 
 # Refreshing last_used_at on every poll would write on every calendar refresh of every user.

@@ -15,11 +15,9 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from django.conf import settings
-from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Count, Q
-from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
 from monitoring.models import PublicPage
@@ -76,29 +74,6 @@ def public_page_publish(*, roadmap: Roadmap, by) -> PublicPage:
 def public_page_unpublish(*, roadmap: Roadmap) -> bool:
     """Switch the public page off at once; return whether it was on."""
     return bool(PublicPage.objects.filter(roadmap=roadmap, is_enabled=True).update(is_enabled=False))
-
-
-def load_demo_public_pages() -> PublicPage | None:
-    """Publish the Таганрог roadmap (seed 002) if it is approved; running it twice changes nothing."""
-    roadmap = Roadmap.objects.filter(source_key="002_taganrog", status=Roadmap.Status.APPROVED).first()
-    if roadmap is None:
-        return None
-    page = PublicPage.objects.filter(roadmap=roadmap).first()
-    if page is not None and page.is_enabled:
-        return page
-    staff = get_user_model().objects.filter(username="uo").first()
-    return public_page_publish(roadmap=roadmap, by=staff)
-
-
-def get_public_page(token: str) -> PublicPage:
-    """A published page by its token; a page switched off, unknown or of a draft answers 404."""
-    return get_object_or_404(
-        PublicPage.objects.select_related("roadmap__owner__municipality").exclude(
-            roadmap__status=Roadmap.Status.DRAFT
-        ),
-        token=token,
-        is_enabled=True,
-    )
 
 
 # Public page: the figures

@@ -10,7 +10,7 @@ from typing import Any
 from django.utils import timezone
 
 from monitoring.models import OlympiadResult
-from monitoring.profile import current_academic_year
+from monitoring.profile.catalogue import current_academic_year
 from monitoring.results.importer import (
     Column,
     SchoolMatcher,

@@ -12,14 +12,10 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
-from django.core.exceptions import PermissionDenied
 from django.db.models import Case, Count, F, FloatField, OuterRef, Q, QuerySet, Subquery, Sum, Value, When
 from django.db.models.functions import Cast, NullIf
-from django.shortcuts import get_object_or_404
 
 from monitoring.models import ExamResult, OlympiadResult
-from monitoring.permissions import can_edit_school_data
-from roadmaps.permissions import visible_schools
 from schools.models import Municipality, Organisation
 
 EXAM_ORDER = Case(
@@ -48,28 +44,6 @@ METRICS = {
         Metric("high_percent", "Доля «4» и «5», %", True, "81 балл и выше, %"),
     ]
 }
-
-
-# --- Who may change a result --------------------------------------------------------------
-
-
-def get_exam_result_for_user(user, pk: int) -> ExamResult:
-    """A result to correct or delete: 404 unseen, 403 when the user may not change the school's data."""
-    result = get_object_or_404(
-        ExamResult.objects.filter(school__in=visible_schools(user)).select_related("school"), pk=pk
-    )
-    if not can_edit_school_data(user, result.school):
-        raise PermissionDenied("Результаты школы меняют управление образования и директор школы.")
-    return result
-
-
-def get_olympiad_result_for_user(user, pk: int) -> OlympiadResult:
-    result = get_object_or_404(
-        OlympiadResult.objects.filter(school__in=visible_schools(user)).select_related("school"), pk=pk
-    )
-    if not can_edit_school_data(user, result.school):
-        raise PermissionDenied("Результаты школы меняют управление образования и директор школы.")
-    return result
 
 
 # --- Reading ------------------------------------------------------------------------------

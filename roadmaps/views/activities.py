@@ -13,7 +13,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_POST
 
-from monitoring.profile import activity_risks_for
+from monitoring.profile.queries import activity_risks_for
 from roadmaps.forms import CommentForm, ManualDateForm, MarkForm, ReviewForm
 from roadmaps.models import Activity, CompletionMark, Evidence, Executor
 from roadmaps.obligations import Reading, reading_of

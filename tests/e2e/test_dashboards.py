@@ -8,8 +8,8 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import expect
 
-from monitoring.dashboards.demo import load_demo_dashboards
-from tests.monitoring.test_dashboards_queries import grow_taganrog
+from monitoring.demo.dashboards import load_demo_dashboards
+from tests.monitoring.dashboards.test_dashboards_queries import grow_taganrog
 
 pytestmark = pytest.mark.django_db(transaction=True)
 

@@ -7,8 +7,9 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import expect
 
+from monitoring.demo.profile import load_demo_profiles
 from monitoring.models import SchoolProfile
-from monitoring.profile import current_academic_year, load_demo_profiles
+from monitoring.profile.catalogue import current_academic_year
 from roadmaps.models import Roadmap
 from schools.models import Organisation
 

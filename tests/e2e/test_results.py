@@ -5,9 +5,9 @@ from __future__ import annotations
 import pytest
 from playwright.sync_api import expect
 
-from monitoring.indicators import load_demo_indicators
+from monitoring.demo.indicators import load_demo_indicators
+from monitoring.demo.results import load_demo_results
 from monitoring.models import IndicatorValue
-from monitoring.results import load_demo_results
 from roadmaps.models import Roadmap
 from schools.models import Organisation
 

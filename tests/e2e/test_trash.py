@@ -8,7 +8,7 @@ import pytest
 from django.contrib.auth import get_user_model
 from playwright.sync_api import expect
 
-from monitoring.dashboards.demo import load_demo_dashboards
+from monitoring.demo.dashboards import load_demo_dashboards
 from roadmaps.models import Activity, CompletionMark, Evidence, Roadmap
 from roadmaps.services.approval import roadmap_revision_open
 

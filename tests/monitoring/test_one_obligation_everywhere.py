@@ -22,7 +22,7 @@ from openpyxl import load_workbook
 
 from monitoring.publishing.calendar import calendar_events
 from monitoring.publishing.public_page import obligation_counts
-from monitoring.scan import pending_pairs
+from monitoring.reminders.scan import pending_pairs
 from roadmaps.documents.report import build_report
 from roadmaps.documents.rows import fetch_roadmaps
 from roadmaps.models import Activity, CompletionMark, DeadlineWindow, Executor, Roadmap

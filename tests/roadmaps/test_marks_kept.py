@@ -15,7 +15,7 @@ from django.core.files.base import ContentFile
 from django.template.loader import render_to_string
 from django.urls import reverse
 
-from monitoring.dashboards.demo import load_demo_dashboards
+from monitoring.demo.dashboards import load_demo_dashboards
 from roadmaps.models import (
     Activity,
     CompletionMark,

@@ -12,7 +12,7 @@ from django.core.files.base import ContentFile
 from django.urls import reverse
 from django.utils import timezone
 
-from monitoring.dashboards.demo import load_demo_dashboards
+from monitoring.demo.dashboards import load_demo_dashboards
 from roadmaps.documents.export_docx import export_docx
 from roadmaps.documents.export_xlsx import export_xlsx
 from roadmaps.documents.rows import fetch_roadmaps

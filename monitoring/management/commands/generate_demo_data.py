@@ -7,7 +7,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import connection
 from django.utils import timezone
 
-from monitoring.demo_data import (
+from monitoring.demo.country import (
     METHODS,
     MUNICIPAL_YEARS,
     DemoDataExists,

@@ -7,7 +7,7 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 
-from monitoring.services import reminders_claim, reminders_send_now
+from monitoring.reminders.services import reminders_claim, reminders_send_now
 
 
 class Command(BaseCommand):
