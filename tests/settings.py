@@ -4,6 +4,7 @@ only a test run needs."""
 from __future__ import annotations
 
 import os
+import tempfile
 
 # A fresh clone has no key file of `make run`; the suite brings its own key.
 os.environ.setdefault("SECRET_KEY", "tests-only-" + "k" * 50)
@@ -20,3 +21,12 @@ if not REDIS_URL:
     CELERY_BROKER_URL = "memory://"
     CELERY_RESULT_BACKEND = None
     CELERY_TASK_ALWAYS_EAGER = True
+
+# The reminder tests start a real Celery worker in another process, which cannot open
+# SQLite's in-memory test database: on SQLite the test database of every run is a file,
+# private to the run. Said here, once, so that the database is the same whichever tests
+# are collected.
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":  # noqa: F405
+    DATABASES["default"].setdefault("TEST", {}).setdefault(  # noqa: F405
+        "NAME", os.path.join(tempfile.mkdtemp(prefix="roadmaps-tests-"), "db.sqlite3")
+    )

@@ -1,5 +1,7 @@
-"""Real parts for the reminder tests: an SMTP server on loopback, a Celery worker in a
-subprocess consuming from Redis, and a test database that worker can open."""
+"""Real parts for the reminder tests, each opt-in: a Celery worker in a subprocess consuming
+from Redis (``celery_worker``, for the tests that ask for it), SMTP settings pointing at the
+sink on loopback (``smtp_settings``), and the reminder world. The worker opens the test
+database that ``tests/settings.py`` keeps in a file on SQLite."""
 
 from __future__ import annotations
 
@@ -7,7 +9,6 @@ import io
 import os
 import subprocess
 import sys
-import tempfile
 import time
 import uuid
 from pathlib import Path
@@ -22,15 +23,6 @@ from tests.monitoring.world import World
 BASE_DIR = Path(settings.BASE_DIR)
 # Database 14: the worker's broker and results, apart from the app's own REDIS_URL.
 TEST_REDIS_URL = "redis://127.0.0.1:6379/14"
-
-# A worker in another process cannot open SQLite's in-memory test database: on SQLite
-# the suite's test database is a file, private to this run. Set here, before any test
-# creates the database, so that collecting this folder is all it takes.
-_database = settings.DATABASES["default"]
-if _database["ENGINE"] == "django.db.backends.sqlite3" and not _database.get("TEST", {}).get("NAME"):
-    _database.setdefault("TEST", {})["NAME"] = str(
-        Path(tempfile.mkdtemp(prefix="roadmaps-tests-")) / "db.sqlite3"
-    )
 
 
 @pytest.fixture
