@@ -4,7 +4,12 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 
-from roadmaps.seed import (
+from monitoring.demo.dashboards import load_demo_dashboards
+from monitoring.demo.indicators import load_demo_indicators
+from monitoring.demo.profile import load_demo_profiles
+from monitoring.demo.publishing import load_demo_public_pages
+from monitoring.demo.results import load_demo_results
+from monitoring.demo.seed import (
     DEMO_PASSWORD,
     DEMO_USERS,
     create_demo_users,
@@ -20,6 +25,7 @@ DEMO_WARNING = f"""
 """
 
 
+# Every floor's demo: the seed roadmaps and users (schools, roadmaps), then monitoring's.
 class Command(BaseCommand):
     help = "Загрузить пять дорожных карт из fixtures/seeds и демо-пользователей (повторный запуск ничего не меняет)."
 
@@ -63,12 +69,6 @@ class Command(BaseCommand):
     def _load_monitoring_demo(self) -> None:
         """Monitoring demo data: marks on the Таганрог roadmap, school profiles and risk levels,
         exam results, indicator values, and the Таганрог roadmap's public page."""
-        from monitoring.demo.dashboards import load_demo_dashboards
-        from monitoring.demo.indicators import load_demo_indicators
-        from monitoring.demo.profile import load_demo_profiles
-        from monitoring.demo.publishing import load_demo_public_pages
-        from monitoring.demo.results import load_demo_results
-
         marks = load_demo_dashboards()
         profiles = load_demo_profiles()
         results = load_demo_results()
