@@ -20,6 +20,8 @@ import unicodedata
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
+from schools.russian import LOOKALIKES, fold
+
 
 @dataclass(frozen=True)
 class Window:
@@ -68,8 +70,8 @@ _DOCUMENT_NUMBER = re.compile(r"#\s*[^\s,;]*")
 
 def _normalize(text: str) -> str:
     text = text.replace("№", "#")  # before NFKC, which spells «№» as «No»
-    text = unicodedata.normalize("NFKC", text).lower()
-    text = _INVISIBLE.sub("", text).replace("ё", "е").replace("і", "i").translate(_DASHES)
+    text = fold(unicodedata.normalize("NFKC", text))
+    text = _INVISIBLE.sub("", text).replace("і", "i").translate(_DASHES)
     return _DOCUMENT_NUMBER.sub(" ", _drop_brackets(text))
 
 
@@ -121,8 +123,6 @@ _TOKEN = re.compile(
     r"|(?P<sep>[,;\n\r\v\f\x85\u2028\u2029])"
 )
 
-# Latin letters that look Cyrillic turn up in typed Russian words («Mарт» with a Latin M).
-_LOOKALIKES = str.maketrans("aceopxykmthb", "асеорхукмтнв")
 _CYRILLIC = re.compile(r"[а-я]")
 
 _MONTH = re.compile(
@@ -209,7 +209,7 @@ def _lex(text: str) -> list[_Token]:
         elif kind == "word":
             word = match["word"]
             if _CYRILLIC.search(word):
-                word = word.translate(_LOOKALIKES)
+                word = word.translate(LOOKALIKES)  # «Mарт» with a Latin M
             raw.append(_Token("word", word))
         else:
             raw.append(_Token(kind))

@@ -17,29 +17,6 @@ def validate_timezone(value: str) -> None:
         raise ValidationError("Неизвестный часовой пояс: %(value)s", params={"value": value})
 
 
-def normalise_person_name(name: str) -> str:
-    """«Земляненко  Н. В.» and «В.А. Козлова» -> «Земляненко Н.В.», «Козлова В.А.»."""
-    name = " ".join(name.split())
-    name = re.sub(r"([А-ЯЁ])\.\s+(?=[А-ЯЁ]\.)", r"\1.", name)
-    initials_first = re.fullmatch(r"([А-ЯЁ]\.[А-ЯЁ]\.?)\s+([А-ЯЁ][а-яё-]+)", name)
-    if initials_first:
-        return f"{initials_first.group(2)} {initials_first.group(1)}"
-    return name
-
-
-SCHOOL_TYPES = (("лице", "лицей"), ("гимнази", "гимназия"), ("оош", "оош"), ("сош", "сош"), ("средн", "сош"))
-
-
-def school_key(name: str) -> tuple[str, str]:
-    """A key under which «МОБУ лицея № 7» and «МОБУ лицей № 7» are the same school."""
-    lowered = name.lower().replace("ё", "е")
-    number = re.search(r"№\s*(\d+)", lowered)
-    if number:
-        kind = next((label for stem, label in SCHOOL_TYPES if stem in lowered), "")
-        return (kind, number.group(1))
-    return ("", re.sub(r"[^а-яa-z0-9]", "", lowered))
-
-
 def academic_year_of(day: date) -> int:
     """The academic year a day falls in, by the year it starts: 2026 for 2026/2027."""
     return day.year if day.month >= 9 else day.year - 1

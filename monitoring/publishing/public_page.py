@@ -8,9 +8,7 @@ the roadmap's own dashboard.
 
 from __future__ import annotations
 
-import re
 import zoneinfo
-from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date
 
@@ -33,20 +31,7 @@ from roadmaps.obligations import (
     returned_condition,
 )
 from schools.models import Person
-
-# «Карлина О.А.», «Земляненко  Н.В.», «Иванова-Петрова А.Б.»
-_SURNAME_FIRST = r"\b[А-ЯЁ][а-яё]+(?:-[А-ЯЁ][а-яё]+)?\s+[А-ЯЁ]\.\s*[А-ЯЁ]\."
-# «В.А. Козлова», but not a school «им. А.Г. Ломакина»: a name in an organisation's name stays.
-_INITIALS_FIRST = r"(?<!им\.\s)(?<!имени\s)\b[А-ЯЁ]\.\s*[А-ЯЁ]\.\s*[А-ЯЁ][а-яё]+(?:-[А-ЯЁ][а-яё]+)?"
-NAME_PATTERN = re.compile(f"{_SURNAME_FIRST}|{_INITIALS_FIRST}")
-NAME_MASK = "[имя скрыто]"
-
-
-def mask_names(text: str, known: Sequence[str] = ()) -> str:
-    """The text with people's names replaced: the forms the documents use, and ``known`` names."""
-    for name in known:
-        text = text.replace(name, NAME_MASK)
-    return NAME_PATTERN.sub(NAME_MASK, text)
+from schools.russian import mask_names
 
 
 def municipality_today(tz: str | None) -> date:

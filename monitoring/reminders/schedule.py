@@ -14,6 +14,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, timedelta
 
+from schools.russian import plural
+
 BEFORE, DUE, OVERDUE = "before", "due", "overdue"
 CATCH_UP_DAYS = 2
 OVERDUE_EVERY_DAYS = 7
@@ -73,16 +75,6 @@ def digest_week(today: date, catch_up: int = CATCH_UP_DAYS) -> date | None:
     """The Monday whose digest is due on ``today``: on Monday, or a missed one caught up."""
     monday = today - timedelta(days=today.weekday())
     return monday if (today - monday).days <= catch_up else None
-
-
-def plural(n: int, one: str, few: str, many: str) -> str:
-    """Russian plural agreement: 1 день, 3 дня, 5 дней, 11 дней, 21 день, 22 дня."""
-    n = abs(n)
-    if n % 10 == 1 and n % 100 != 11:
-        return one
-    if 2 <= n % 10 <= 4 and not 12 <= n % 100 <= 14:
-        return few
-    return many
 
 
 def days_phrase(n: int) -> str:

@@ -22,6 +22,7 @@ from monitoring.results.importer import (
 )
 from monitoring.results.services import EXAM_FIELDS, FIRST_YEAR, normalise_subject, result_problems
 from schools.models import Municipality
+from schools.russian import LOOKALIKES
 
 COLUMNS = [
     Column(
@@ -41,8 +42,6 @@ COLUMNS = [
     Column("high_percent", "% «4» и «5»", frozenset({"%4и5", "доля4и5", "%45", "%81иболее"}), required=False),
 ]
 EXAM_NAMES = {"впр": ExamResult.Exam.VPR, "огэ": ExamResult.Exam.OGE, "егэ": ExamResult.Exam.EGE}
-# Latin letters typed for their Cyrillic twins («EГЭ» with a Latin E).
-LOOKALIKES = str.maketrans("aeopcxbmhkt", "аеорсхвмнкт")
 
 
 @dataclass

@@ -18,7 +18,8 @@ from django.db import DatabaseError, models, transaction
 from openpyxl import load_workbook
 
 from roadmaps.documents.safety import Kind, UnsafeFile, check_upload
-from schools.models import Municipality, Organisation, school_key
+from schools.models import Municipality, Organisation
+from schools.russian import plain, school_key
 
 MAX_ROWS = 20_000
 MAX_COLUMNS = 30
@@ -36,11 +37,6 @@ class Column:
     title: str
     aliases: frozenset[str]
     required: bool = True
-
-
-def plain(text: Any) -> str:
-    """A header as compared: lower case, «ё» as «е», letters, digits and «%» only."""
-    return re.sub(r"[^а-яa-z0-9%]", "", str(text or "").lower().replace("ё", "е"))
 
 
 class ImportRefused(Exception):

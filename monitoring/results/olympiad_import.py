@@ -17,12 +17,12 @@ from monitoring.results.importer import (
     import_rows_check,
     import_rows_save,
     is_blank,
-    plain,
     read_integer,
     read_workbook,
 )
 from monitoring.results.services import FIRST_YEAR
 from schools.models import Municipality, academic_year_label
+from schools.russian import plain
 
 MAX_COUNT = 100_000
 COUNTED = ["participants", "winners", "prize_winners"]

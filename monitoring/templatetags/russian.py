@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from django import template
 
-from monitoring.reminders.schedule import plural
+from schools.russian import plural
 
 register = template.Library()
 

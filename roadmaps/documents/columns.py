@@ -9,6 +9,8 @@ from __future__ import annotations
 import re
 from enum import StrEnum
 
+from schools.russian import fold
+
 
 class Field(StrEnum):
     NUMBER = "number"
@@ -50,7 +52,7 @@ _RULES: list[tuple[Field, re.Pattern[str]]] = [
 
 def classify(title: str) -> Field | None:
     """The field a column heading names, or None when it names none the portal knows."""
-    text = " ".join(title.lower().replace("ё", "е").split())
+    text = " ".join(fold(title).split())
     if not text:
         return None
     for field, pattern in _RULES:

@@ -31,9 +31,8 @@ from schools.models import (
     Person,
     Region,
     SchoolStatus,
-    normalise_person_name,
-    school_key,
 )
+from schools.russian import normalise_person_name, school_key
 
 APPROVAL_KINDS = {
     "приказ": Roadmap.ApprovalKind.ORDER,
