@@ -28,22 +28,19 @@ def pytest_collection_modifyitems(config, items):
 
 @pytest.fixture(scope="session")
 def django_db_setup(django_db_setup, django_db_blocker):
-    # The five seed roadmaps and demo users, loaded once; each test runs in a
-    # transaction that is rolled back, so tests see the seed data unchanged.
+    """The test database, for the tests that ask for one.
+
+    1. The five seed roadmaps and demo users, loaded once; each test runs in a transaction
+       that is rolled back, so tests see the seed data unchanged.
+    2. When the run ends, whatever still holds the PostgreSQL test database is ended, so that
+       it can be dropped: a live-server request thread of the browser tests can keep its
+       connection after its last request, and pytest then warns that ``test_test`` "is being
+       accessed by other users" and leaves it behind.
+    """
     with django_db_blocker.unblock():
         call_command(
             "seed_demo", demo=True, without_monitoring=True, stdout=io.StringIO(), stderr=io.StringIO()
         )
-
-
-@pytest.fixture(scope="session", autouse=True)
-def _no_session_left_on_the_test_database(django_db_setup, django_db_blocker):
-    """End what still holds the PostgreSQL test database when the run ends, so it can be dropped.
-
-    A live-server request thread of the browser tests can keep its connection after its last
-    request (seen: idle since an e2e test's mark, until the end of the run), and pytest then
-    warns that ``test_test`` "is being accessed by other users" and leaves it behind.
-    """
     yield
     if connection.vendor != "postgresql":
         return
