@@ -12,7 +12,6 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_POST
 
-from monitoring.profile import activity_risks_for
 from roadmaps.forms import CommentForm, ManualDateForm, MarkForm, ReviewForm
 from roadmaps.models import Activity, CompletionMark, Evidence
 from roadmaps.permissions import (
@@ -78,7 +77,6 @@ def _activity_page(
         "history": activity_history(activity),
         "stale": stale,
         "kept_marks": kept_marks(activity),
-        "activity_risks": activity_risks_for(activity, user=user),
     }
     return render(request, "roadmaps/activity_detail.html", context, status=status)
 
