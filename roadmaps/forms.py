@@ -116,6 +116,42 @@ IndicatorFormSet = forms.inlineformset_factory(
 )
 
 
+class RoadmapFilterForm(forms.Form):
+    q = forms.CharField(label="Поиск", required=False)
+    year = forms.TypedChoiceField(label="Учебный год", required=False, coerce=int, empty_value=None)
+    level = forms.ChoiceField(
+        label="Уровень", required=False, choices=[("", "Все уровни"), *Roadmap.Level.choices]
+    )
+    status = forms.ChoiceField(
+        label="Статус", required=False, choices=[("", "Все статусы"), *Roadmap.Status.choices]
+    )
+    school = forms.ModelChoiceField(
+        label="Школа", required=False, queryset=Organisation.objects.none(), empty_label="Все школы"
+    )
+    school_name = forms.CharField(label="Школа", required=False, max_length=200)
+
+    # Above this many schools (a region, the whole country) a list would be thousands of
+    # options long: the school is found by its name instead.
+    SCHOOL_LIST_LIMIT = 300
+
+    def __init__(self, *args, years: list[int], schools, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["year"].choices = [("", "Все годы"), *((y, f"{y}/{y + 1}") for y in years)]
+        self.fields["school"].queryset = schools
+        self.schools_by_name = schools[: self.SCHOOL_LIST_LIMIT + 1].count() > self.SCHOOL_LIST_LIMIT
+        if self.schools_by_name:
+            self.fields["school"].widget = forms.HiddenInput()
+            self.fields["school_name"].widget.attrs["placeholder"] = "название или номер"
+        else:
+            del self.fields["school_name"]
+        for f in self.fields.values():
+            f.widget.attrs["class"] = (
+                "form-select form-select-sm"
+                if isinstance(f.widget, forms.Select)
+                else "form-control form-control-sm"
+            )
+
+
 class ActivityForm(BootstrapMixin, forms.ModelForm):
     version = forms.IntegerField(widget=forms.HiddenInput, required=False)
     # Shown under the deadline when the text gives no date («По отдельному графику»).

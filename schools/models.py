@@ -9,7 +9,8 @@ from datetime import date
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.db.models import F, Q
+from django.db.models import Case, F, Q, When
+from django.db.models.functions import ExtractYear
 
 
 def validate_timezone(value: str) -> None:
@@ -18,8 +19,18 @@ def validate_timezone(value: str) -> None:
 
 
 def academic_year_of(day: date) -> int:
-    """The academic year a day falls in, by the year it starts: 2026 for 2026/2027."""
+    """The academic year a day falls in, by the year it starts: 2026 for 2026/2027.
+
+    ``academic_year_expression`` says the same in SQL: the two must agree
+    (tests/schools/test_academic_year.py)."""
     return day.year if day.month >= 9 else day.year - 1
+
+
+def academic_year_expression(field: str) -> Case:
+    """``academic_year_of`` of the date field ``field``, as a database expression: for
+    annotating, ordering and grouping rows by academic year in SQL. The two must agree."""
+    start = ExtractYear(field)
+    return Case(When(**{f"{field}__month__gte": 9}, then=start), default=start - 1)
 
 
 def academic_year_bounds(start_year: int) -> tuple[date, date]:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
 
@@ -23,6 +24,7 @@ from roadmaps.services.loading import (
     activity_set_executors,
     activity_set_windows,
 )
+from schools.models import Organisation
 
 
 class StaleEdit(Exception):
@@ -225,6 +227,23 @@ def section_move(*, section: Section, step: int) -> None:
     mine.order, theirs.order = theirs.order, mine.order
     Section.objects.bulk_update([mine, theirs], ["order"])
     roadmap_reorder(roadmap=section.roadmap)
+
+
+@transaction.atomic
+def roadmap_schools_set(
+    *, roadmap: Roadmap, supervised: Iterable[Organisation], mentors: Iterable[Organisation]
+) -> bool:
+    """The roadmap's participating schools become exactly these; True when they changed (its
+    executors then need ``roadmap_refresh_dates``). Links that stay keep their rows."""
+    wanted = {school.pk: RoadmapSchool.Role.SUPERVISED for school in supervised}
+    wanted |= {school.pk: RoadmapSchool.Role.MENTOR for school in mentors}
+    current = {link.school_id: link.role for link in roadmap.school_links.all()}
+    if current == wanted:
+        return False
+    RoadmapSchool.objects.filter(roadmap=roadmap).exclude(school__in=wanted).delete()
+    for school_id, role in wanted.items():
+        RoadmapSchool.objects.update_or_create(roadmap=roadmap, school_id=school_id, defaults={"role": role})
+    return True
 
 
 @transaction.atomic

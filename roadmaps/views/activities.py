@@ -2,27 +2,22 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from datetime import date
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import Prefetch
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_POST
 
-from monitoring.profile.queries import activity_risks_for
 from roadmaps.forms import CommentForm, ManualDateForm, MarkForm, ReviewForm
-from roadmaps.models import Activity, CompletionMark, Evidence, Executor
-from roadmaps.obligations import Reading, reading_of
+from roadmaps.models import Activity, CompletionMark, Evidence
 from roadmaps.permissions import (
     can_change_text,
     can_comment,
     can_edit_roadmap,
-    can_mark,
-    can_review,
     get_activity_for_user,
     get_evidence_for_user,
     get_executor_for_user,
@@ -37,86 +32,26 @@ from roadmaps.services.marks import (
     mark_review_withdraw,
     mark_submit,
 )
-
-HISTORY_LIMIT = 50
-
-
-@dataclass
-class MarkCell:
-    executor: Executor
-    window: object
-    mark: CompletionMark | None
-    state: Reading | None  # None: not an obligation (``obligations.why_not`` says why)
-    can_mark: bool
-    can_review: bool
-    form: MarkForm | None = None
-
-    @property
-    def anchor(self) -> str:
-        return f"mark-{self.executor.pk}-{self.window.pk}"
+from roadmaps.table import MarkCell, activity_history, mark_grid
 
 
-@dataclass
-class HistoryEntry:
-    when: object
-    who: object
-    what: str
-    action: str
-    changes: list[tuple[str, str, str]] = field(default_factory=list)
-
-
-def _history(activity: Activity) -> list[HistoryEntry]:
-    """Activity and mark changes, newest first, with the fields each change touched."""
-    tracked_activity = ["number", "content", "deadline_text", "responsible_text", "expected_result"]
-    tracked_mark = ["status", "completed_on", "comment", "review", "review_comment"]
-    entries = []
-    for model, records, tracked, label in [
-        (Activity, activity.history.select_related("history_user")[:HISTORY_LIMIT], tracked_activity, None),
-        (
-            CompletionMark,
-            CompletionMark.history.filter(executor__activity=activity)
-            .select_related("history_user", "executor__organisation", "executor__person")
-            .order_by("-history_date")[:HISTORY_LIMIT],
-            tracked_mark,
-            "mark",
-        ),
-    ]:
-        records = list(records)
-        previous: dict[int, object] = {}
-        for record in reversed(records):  # oldest first, to diff against the one before
-            before = previous.get(record.id)
-            changes = []
-            for name in tracked:
-                old = getattr(before, name, "") if before else ""
-                new = getattr(record, name)
-                if before is not None and old != new:
-                    changes.append(
-                        (
-                            str(model._meta.get_field(name).verbose_name),
-                            _show(model, name, old),
-                            _show(model, name, new),
-                        )
-                    )
-            what = "мероприятие" if label is None else f"отметка: {record.executor}"
-            action = {"+": "создано" if label is None else "отмечено", "~": "изменено", "-": "удалено"}[
-                record.history_type
-            ]
-            if record.history_type != "~" or changes:
-                entries.append(HistoryEntry(record.history_date, record.history_user, what, action, changes))
-            previous[record.id] = record
-    entries.sort(key=lambda e: e.when, reverse=True)
-    return entries[:HISTORY_LIMIT]
-
-
-def _show(model, name: str, value) -> str:
-    if value in (None, ""):
-        return "—"
-    choices = dict(model._meta.get_field(name).choices or [])
-    if choices:
-        return str(choices.get(value, value))
-    if hasattr(value, "strftime"):
-        return value.strftime("%d.%m.%Y")
-    return str(value)
+def _mark_form(cell: MarkCell, bound: MarkForm | None, today: date) -> MarkForm:
+    """The form of a cell the user may mark: the one just posted for it, or its mark's values."""
+    if bound is not None:
+        posted = (bound["executor"].value(), bound["window"].value())
+        if posted == (str(cell.executor.pk), str(cell.window.pk)):
+            return bound
+    mark = cell.mark
+    return MarkForm(
+        initial={
+            "executor": cell.executor.pk,
+            "window": cell.window.pk,
+            "version": mark.version if mark else 0,
+            "status": mark.status if mark else CompletionMark.Status.DONE,
+            "completed_on": (mark.completed_on if mark else None) or today,
+            "comment": mark.comment if mark else "",
+        }
+    )
 
 
 def _activity_page(
@@ -124,56 +59,10 @@ def _activity_page(
 ) -> HttpResponse:
     user = request.user
     today = timezone.localdate()
-    # Windows and executors that left the text are no obligations: their marks are listed apart
-    # («Отметки к исключённым срокам и исполнителям», kept_marks).
-    windows = [window for window in activity.windows.all() if not window.is_cancelled]
-    executors = (
-        activity.executors.filter(is_dropped=False)
-        .select_related("organisation", "person")
-        .prefetch_related(
-            Prefetch(
-                "marks",
-                queryset=CompletionMark.objects.select_related("marked_by", "reviewed_by").prefetch_related(
-                    "evidence"
-                ),
-            )
-        )
-    )
-    cells = []
-    for executor in executors:
-        marks = {m.window_id: m for m in executor.marks.all()}
-        may_mark = can_mark(user, executor)
-        for window in windows:
-            mark = marks.get(window.pk)
-            cell = MarkCell(
-                executor,
-                window,
-                mark,
-                reading_of(executor, window, mark, today),
-                may_mark,
-                mark is not None and can_review(user, mark),
-            )
-            if may_mark:
-                is_bound = (
-                    bound is not None
-                    and bound["executor"].value() == str(executor.pk)
-                    and bound["window"].value() == str(window.pk)
-                )
-                cell.form = (
-                    bound
-                    if is_bound
-                    else MarkForm(
-                        initial={
-                            "executor": executor.pk,
-                            "window": window.pk,
-                            "version": mark.version if mark else 0,
-                            "status": mark.status if mark else CompletionMark.Status.DONE,
-                            "completed_on": (mark.completed_on if mark else None) or today,
-                            "comment": mark.comment if mark else "",
-                        }
-                    )
-                )
-            cells.append(cell)
+    windows, cells = mark_grid(activity, user=user, today=today)
+    for cell in cells:
+        if cell.can_mark:
+            cell.form = _mark_form(cell, bound, today)
     context = {
         "activity": activity,
         "roadmap": activity.roadmap,
@@ -185,10 +74,9 @@ def _activity_page(
         "can_edit": can_change_text(user, activity.roadmap),
         "can_manage": can_edit_roadmap(user, activity.roadmap),
         "date_form": ManualDateForm(roadmap=activity.roadmap),
-        "history": _history(activity),
+        "history": activity_history(activity),
         "stale": stale,
         "kept_marks": kept_marks(activity),
-        "activity_risks": activity_risks_for(activity, user=user),
     }
     return render(request, "roadmaps/activity_detail.html", context, status=status)
 

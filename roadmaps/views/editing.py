@@ -29,7 +29,7 @@ from roadmaps.services.editing import (
     section_move,
 )
 from roadmaps.services.trash import activity_trash, section_trash
-from roadmaps.views.roadmaps import ROW_PREFETCH, build_row
+from roadmaps.table import ROW_PREFETCH, build_row
 
 
 def _row_response(request: HttpRequest, activity: Activity, notes: list[str] | None = None) -> HttpResponse:

@@ -1,24 +1,21 @@
+"""The roadmap list (search and filters), a roadmap's page, its form and its copy."""
+
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-from datetime import date
-
-from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db import transaction
-from django.db.models import Case, Count, Exists, OuterRef, Prefetch, Q, Subquery, When
-from django.db.models.functions import Coalesce, ExtractYear
+from django.db.models import Count, Exists, OuterRef, Q, Subquery
+from django.db.models.functions import Coalesce
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
-from roadmaps.forms import IndicatorFormSet, RoadmapForm
-from roadmaps.models import Activity, Executor, Roadmap, RoadmapEvent, RoadmapSchool, Section
-from roadmaps.obligations import Reading, owes, state_of
+from roadmaps.forms import IndicatorFormSet, RoadmapFilterForm, RoadmapForm
+from roadmaps.models import Activity, Roadmap, RoadmapEvent, Section
 from roadmaps.permissions import (
     can_change_text,
     can_decide,
@@ -29,102 +26,17 @@ from roadmaps.permissions import (
     visible_schools,
 )
 from roadmaps.services.approval import can_archive
-from roadmaps.services.editing import roadmap_copy, roadmap_refresh_dates
-from schools.models import Municipality, Organisation, academic_year_bounds
-
-ROW_PREFETCH = [
-    "windows",
-    Prefetch(
-        "executors",
-        queryset=Executor.objects.select_related("organisation", "person").prefetch_related("marks"),
-    ),
-]
-
-
-@dataclass
-class ExecutorCell:
-    executor: Executor
-    owes: bool  # False: a group, a role or an executor no longer named (one muted badge)
-    states: list[tuple[object, Reading | None]] = field(default_factory=list)
-
-
-@dataclass
-class Row:
-    activity: Activity
-    executors: list[ExecutorCell]
-
-
-def build_row(activity: Activity, today: date) -> Row:
-    """An activity with each executor's state per window (``obligations.state_of``, from
-    prefetched data). The roadmap's own page counts whatever its status (``Where.OWN_PAGE``)."""
-    windows = list(activity.windows.all())
-    cells = []
-    for executor in activity.executors.all():
-        marks = {m.window_id: m for m in executor.marks.all()}
-        cell = ExecutorCell(executor, owes(executor))
-        if cell.owes:
-            cell.states = [(w, state_of(w, marks.get(w.pk), today)) for w in windows]
-        cells.append(cell)
-    return Row(activity, cells)
-
-
-def roadmap_rows(roadmap: Roadmap, today: date) -> list[tuple[str, object]]:
-    """The table as the document has it: rows outside sections first, then each section
-    (stages and their headings in their own order) followed by its rows and sub-rows."""
-    activities = list(roadmap.activities.prefetch_related(*ROW_PREFETCH).order_by("order"))
-    by_section: dict[int | None, list[Activity]] = {}
-    for activity in activities:
-        by_section.setdefault(activity.section_id, []).append(activity)
-    rows: list[tuple[str, object]] = [("activity", build_row(a, today)) for a in by_section.get(None, [])]
-    for section in roadmap.sections.order_by("order"):
-        rows.append(("section", section))
-        rows.extend(("activity", build_row(a, today)) for a in by_section.get(section.pk, []))
-    return rows
-
-
-class RoadmapFilterForm(forms.Form):
-    q = forms.CharField(label="Поиск", required=False)
-    year = forms.TypedChoiceField(label="Учебный год", required=False, coerce=int, empty_value=None)
-    level = forms.ChoiceField(
-        label="Уровень", required=False, choices=[("", "Все уровни"), *Roadmap.Level.choices]
-    )
-    status = forms.ChoiceField(
-        label="Статус", required=False, choices=[("", "Все статусы"), *Roadmap.Status.choices]
-    )
-    school = forms.ModelChoiceField(
-        label="Школа", required=False, queryset=Organisation.objects.none(), empty_label="Все школы"
-    )
-    school_name = forms.CharField(label="Школа", required=False, max_length=200)
-
-    # Above this many schools (a region, the whole country) a list would be thousands of
-    # options long: the school is found by its name instead.
-    SCHOOL_LIST_LIMIT = 300
-
-    def __init__(self, *args, years: list[int], schools, **kwargs) -> None:
-        super().__init__(*args, **kwargs)
-        self.fields["year"].choices = [("", "Все годы"), *((y, f"{y}/{y + 1}") for y in years)]
-        self.fields["school"].queryset = schools
-        self.schools_by_name = schools[: self.SCHOOL_LIST_LIMIT + 1].count() > self.SCHOOL_LIST_LIMIT
-        if self.schools_by_name:
-            self.fields["school"].widget = forms.HiddenInput()
-            self.fields["school_name"].widget.attrs["placeholder"] = "название или номер"
-        else:
-            del self.fields["school_name"]
-        for f in self.fields.values():
-            f.widget.attrs["class"] = (
-                "form-select form-select-sm"
-                if isinstance(f.widget, forms.Select)
-                else "form-control form-control-sm"
-            )
+from roadmaps.services.editing import roadmap_copy, roadmap_refresh_dates, roadmap_schools_set
+from roadmaps.table import roadmap_rows
+from schools.models import Municipality, academic_year_bounds, academic_year_expression
 
 
 @login_required
 def roadmap_list(request: HttpRequest) -> HttpResponse:
     visible = Roadmap.objects.visible_to(request.user)
-    # The academic years the visible roadmaps start in, distinct in SQL (a year starts in September).
-    start = ExtractYear("period_start")
+    # The academic years the visible roadmaps start in, distinct in SQL.
     years = list(
-        visible.annotate(academic=Case(When(period_start__month__gte=9, then=start), default=start - 1))
+        visible.annotate(academic=academic_year_expression("period_start"))
         .order_by("-academic")
         .values_list("academic", flat=True)
         .distinct()
@@ -196,18 +108,6 @@ def roadmap_detail(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "roadmaps/roadmap_detail.html", context)
 
 
-def _save_schools(roadmap: Roadmap, form: RoadmapForm) -> bool:
-    wanted = {s.pk: RoadmapSchool.Role.SUPERVISED for s in form.cleaned_data["supervised_schools"]}
-    wanted |= {s.pk: RoadmapSchool.Role.MENTOR for s in form.cleaned_data["mentor_schools"]}
-    current = {link.school_id: link for link in roadmap.school_links.all()}
-    if {k: v.role for k, v in current.items()} == wanted:
-        return False
-    RoadmapSchool.objects.filter(roadmap=roadmap).exclude(school__in=wanted).delete()
-    for school_id, role in wanted.items():
-        RoadmapSchool.objects.update_or_create(roadmap=roadmap, school_id=school_id, defaults={"role": role})
-    return True
-
-
 def _roadmap_form_page(request: HttpRequest, roadmap: Roadmap | None) -> HttpResponse:
     owners = editable_owners(request.user)
     if not owners.exists():
@@ -225,7 +125,11 @@ def _roadmap_form_page(request: HttpRequest, roadmap: Roadmap | None) -> HttpRes
             saved = form.save()
             indicators.instance = saved
             indicators.save()
-            schools_changed = _save_schools(saved, form)
+            schools_changed = roadmap_schools_set(
+                roadmap=saved,
+                supervised=form.cleaned_data["supervised_schools"],
+                mentors=form.cleaned_data["mentor_schools"],
+            )
             changes = roadmap_refresh_dates(roadmap=saved) if period_changed or schools_changed else None
         messages.success(request, "Дорожная карта сохранена." if roadmap else "Дорожная карта создана.")
         if changes:

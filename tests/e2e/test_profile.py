@@ -51,6 +51,22 @@ def test_principal_ticks_a_risk_in_place_and_the_school_sees_it_covered(login, p
     _shot(page, "e2e_risks_covered.png")
 
 
+def test_the_activity_page_loads_the_risk_panel_and_it_saves_in_place(login, portal):
+    load_demo_profiles()
+    activity = Roadmap.objects.get(source_key="demo_school6_antirisk").activities.get(number="3.1")
+
+    page = login("principal")
+    page.goto(f"{portal}{activity.get_absolute_url()}")
+    block = page.locator(f"#activity-risks-{activity.pk}")  # monitoring's panel, joined by htmx
+    expect(block).to_contain_text("Факторы риска, на которые направлено мероприятие")
+    block.get_by_label("R02. Дефицит педагогических кадров").check()
+    block.get_by_role("button", name="Сохранить факторы риска").click()
+    expect(block.get_by_role("status")).to_have_text("Сохранено.")
+    assert page.url == f"{portal}{activity.get_absolute_url()}"
+    assert list(activity.risk_links.values_list("factor__code", flat=True)) == ["R02"]
+    _shot(page, "e2e_activity_page_risks.png")
+
+
 def test_staff_enter_a_profile_and_a_wrong_figure_is_explained(login, portal):
     load_demo_profiles()
     school = Organisation.objects.get(name="МОБУ СОШ № 6")

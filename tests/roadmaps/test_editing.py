@@ -8,6 +8,7 @@ import pytest
 from django.urls import reverse
 
 from roadmaps.models import Activity, CompletionMark, DeadlineWindow, Roadmap, Section
+from roadmaps.services.editing import roadmap_schools_set
 
 pytestmark = pytest.mark.django_db
 
@@ -411,3 +412,17 @@ def test_a_copy_keeps_the_indicator_numbers(client, staff, taganrog):
     assert (indicator.baseline_value, indicator.target_value) == (18, 8)
     assert indicator.higher_is_better is False
     assert indicator.target_date == date(2024, 5, 31)
+
+
+def test_setting_the_schools_keeps_the_links_that_stay_and_says_whether_anything_changed(taganrog):
+    from schools.models import Organisation
+
+    school6 = Organisation.objects.get(name="МОБУ СОШ № 6")
+    lyceum7 = Organisation.objects.get(name="МОБУ лицей № 7")
+    assert roadmap_schools_set(roadmap=taganrog, supervised=[school6], mentors=[lyceum7])
+    kept = taganrog.school_links.get(school=school6).pk
+    assert not roadmap_schools_set(roadmap=taganrog, supervised=[school6], mentors=[lyceum7])
+    assert roadmap_schools_set(roadmap=taganrog, supervised=[], mentors=[school6])
+    assert [(link.pk, link.school, link.role) for link in taganrog.school_links.all()] == [
+        (kept, school6, "mentor")
+    ]

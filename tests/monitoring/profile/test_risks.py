@@ -23,8 +23,10 @@ UNCOVERED = "Не покрыт ни одним мероприятием"
 # Session, user, the user's roles (up to four), the school, the factors with levels, the years,
 # the coverage (two), the unread notifications of the menu.
 RISKS_PAGE_QUERIES = 11
-# Session, user, roles (up to four), the activity, the factors with tags, the menu.
-ACTIVITY_PAGE_QUERIES = 8
+# Session, user, roles (up to four), the activity, the factors with tags, the menu (not in place).
+PANEL_QUERIES = 8
+# The roadmaps' activity page, which reads no risk: the panel joins it by URL (measured: 15).
+ACTIVITY_PAGE_QUERIES = 15
 # Session, user, roles (up to four), the years, the counts, the catalogue, the menu.
 CATALOGUE_QUERIES = 9
 
@@ -275,16 +277,35 @@ def _activity_url(activity):
     return reverse("monitoring:activity_risks", args=[activity.pk])
 
 
+IN_PLACE = {"HX-Request": "true"}
+
+
+def test_the_activity_page_joins_the_panel_by_url(client, staff, school_roadmap, demo):
+    client.force_login(staff)
+    activity = school_roadmap.activities.get(number="1.2")
+    html = client.get(activity.get_absolute_url()).content.decode()
+    url = _activity_url(activity)
+    assert f'hx-get="{url}" hx-trigger="load" hx-swap="innerHTML"' in html
+    # Without JavaScript the link opens the panel as a page of its own.
+    assert f'<a href="{url}">Факторы риска мероприятия</a>' in html
+    assert f'id="activity-risks-{activity.pk}"' not in html
+    assert "Недостаточная предметная и методическая компетентность" not in html
+
+
+@pytest.mark.parametrize("in_place", [False, True], ids=["page", "in place"])
 @pytest.mark.parametrize("persona", PERSONAS)
-def test_activity_risks_by_persona(client, request, school_roadmap, demo, persona):
+def test_activity_risks_by_persona(client, request, school_roadmap, demo, persona, in_place):
     client.force_login(request.getfixturevalue(persona))
     activity = school_roadmap.activities.get(number="1.2")
-    response = client.get(_activity_url(activity))
+    response = client.get(_activity_url(activity), headers=IN_PLACE if in_place else {})
     if persona == "outsider":
         assert response.status_code == 404
         return
     assert response.status_code == 200
     html = response.content.decode()
+    assert ("<html" in html) == (not in_place)
+    assert f'id="activity-risks-{activity.pk}"' in html
+    assert "Факторы риска, на которые направлено мероприятие" in html
     assert "Недостаточная предметная и методическая компетентность" in html
     # The school's own roadmap: the department and the principal tick, the others read.
     assert ('type="checkbox" name="factors"' in html) == (persona in SCHOOL_EDITORS)
@@ -360,18 +381,33 @@ def test_readers_see_the_tags_as_labels(client, mentor, school_roadmap, demo):
     assert "Мероприятие не отмечено ни одним фактором риска." in html
 
 
+@pytest.mark.parametrize("in_place", [False, True], ids=["page", "in place"])
+def test_the_risks_panel_takes_the_same_queries_at_two_sizes(
+    client, staff, school_roadmap, demo, in_place, django_assert_max_num_queries
+):
+    client.force_login(staff)
+    activity = school_roadmap.activities.get(number="1.2")
+    headers = IN_PLACE if in_place else {}
+    with django_assert_max_num_queries(PANEL_QUERIES):
+        assert client.get(_activity_url(activity), headers=headers).status_code == 200
+    _tag(activity, "R01", "R02", "R04", "R06", "R07", "R08", "R09", "R10", "R11")
+    _grow_tags(school_roadmap, 40)
+    with django_assert_max_num_queries(PANEL_QUERIES):
+        html = client.get(_activity_url(activity), headers=headers).content.decode()
+    assert html.count(" checked") == 11
+
+
 def test_the_activity_page_takes_the_same_queries_at_two_sizes(
     client, staff, school_roadmap, demo, django_assert_max_num_queries
 ):
     client.force_login(staff)
     activity = school_roadmap.activities.get(number="1.2")
     with django_assert_max_num_queries(ACTIVITY_PAGE_QUERIES):
-        assert client.get(_activity_url(activity)).status_code == 200
+        assert client.get(activity.get_absolute_url()).status_code == 200
     _tag(activity, "R01", "R02", "R04", "R06", "R07", "R08", "R09", "R10", "R11")
     _grow_tags(school_roadmap, 40)
     with django_assert_max_num_queries(ACTIVITY_PAGE_QUERIES):
-        html = client.get(_activity_url(activity)).content.decode()
-    assert html.count(" checked") == 11
+        assert client.get(activity.get_absolute_url()).status_code == 200
 
 
 # --- The catalogue ---------------------------------------------------------------------------
