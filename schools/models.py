@@ -11,6 +11,7 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Case, F, Q, When
 from django.db.models.functions import ExtractYear
+from django.utils import timezone
 
 
 def validate_timezone(value: str) -> None:
@@ -31,6 +32,11 @@ def academic_year_expression(field: str) -> Case:
     annotating, ordering and grouping rows by academic year in SQL. The two must agree."""
     start = ExtractYear(field)
     return Case(When(**{f"{field}__month__gte": 9}, then=start), default=start - 1)
+
+
+def current_academic_year(today: date | None = None) -> int:
+    """The academic year under way (2026 for 2026/2027): a year runs 1 September – 31 August."""
+    return academic_year_of(today or timezone.localdate())
 
 
 def academic_year_bounds(start_year: int) -> tuple[date, date]:

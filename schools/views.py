@@ -6,12 +6,11 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
 
-from monitoring.profile.catalogue import current_academic_year
 from monitoring.profile.queries import risk_coverage
 from roadmaps.models import Roadmap
 from roadmaps.obligations import Where, progress_by_school
 from roadmaps.permissions import get_school_for_user, visible_schools
-from schools.models import CoordinatorAssignment, MentorPair, academic_year_label
+from schools.models import CoordinatorAssignment, MentorPair, academic_year_label, current_academic_year
 
 
 @login_required

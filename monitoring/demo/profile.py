@@ -7,8 +7,9 @@ from datetime import date
 from django.db import transaction
 
 from monitoring.models import ActivityRiskFactor, RiskFactor, SchoolProfile, SchoolRisk
-from monitoring.profile.catalogue import current_academic_year, risk_factors_load
+from monitoring.profile.catalogue import risk_factors_load
 from roadmaps.models import Activity, Roadmap
+from schools.models import current_academic_year
 
 # Levels of the Таганрог supervised schools, by school number; the other factors are «не выявлен».
 DEMO_RISKS = {

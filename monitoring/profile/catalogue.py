@@ -3,25 +3,17 @@
 from __future__ import annotations
 
 import json
-from datetime import date
 from pathlib import Path
 
 from django.conf import settings
-from django.utils import timezone
 
 from monitoring.models import RiskFactor, SchoolRisk
-from schools.models import academic_year_of
 
 CATALOGUE = Path(settings.BASE_DIR) / "fixtures" / "risk_factors.json"
 FIRST_YEAR = 2000
 # Levels that call for action: the coverage lists only these.
 ACTION_LEVELS = (SchoolRisk.Level.HIGH, SchoolRisk.Level.MEDIUM)
 LEVEL_CSS = {"high": "danger", "medium": "warning", "low": "info", "none": "secondary"}
-
-
-def current_academic_year(today: date | None = None) -> int:
-    """The academic year under way (2026 for 2026/2027): a year runs 1 September – 31 August."""
-    return academic_year_of(today or timezone.localdate())
 
 
 def risk_factors_load() -> int:

@@ -10,7 +10,7 @@ from django.urls import reverse
 
 from monitoring.models import SchoolProfile, SchoolRisk
 from monitoring.permissions import can_edit_school_data, get_school_data_for_user
-from monitoring.profile.catalogue import FIRST_YEAR, current_academic_year
+from monitoring.profile.catalogue import FIRST_YEAR
 from monitoring.profile.figures import CATEGORIES, profile_sections
 from monitoring.profile.forms import ActivityRisksForm, SchoolProfileForm, SchoolRisksForm
 from monitoring.profile.queries import (
@@ -28,7 +28,7 @@ from monitoring.profile.services import (
     school_risks_save,
 )
 from roadmaps.permissions import get_activity_for_user, visible_schools
-from schools.models import academic_year_label
+from schools.models import academic_year_label, current_academic_year
 
 
 def _academic_year(request: HttpRequest) -> int:

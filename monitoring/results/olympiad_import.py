@@ -10,7 +10,6 @@ from typing import Any
 from django.utils import timezone
 
 from monitoring.models import OlympiadResult
-from monitoring.profile.catalogue import current_academic_year
 from monitoring.results.importer import (
     Column,
     SchoolMatcher,
@@ -21,7 +20,7 @@ from monitoring.results.importer import (
     read_workbook,
 )
 from monitoring.results.services import FIRST_YEAR
-from schools.models import Municipality, academic_year_label
+from schools.models import Municipality, academic_year_label, current_academic_year
 from schools.russian import plain
 
 MAX_COUNT = 100_000

@@ -9,9 +9,8 @@ from playwright.sync_api import expect
 
 from monitoring.demo.profile import load_demo_profiles
 from monitoring.models import SchoolProfile
-from monitoring.profile.catalogue import current_academic_year
 from roadmaps.models import Roadmap
-from schools.models import Organisation
+from schools.models import Organisation, current_academic_year
 
 pytestmark = pytest.mark.django_db(transaction=True)
 

@@ -12,8 +12,8 @@ from django.urls import reverse
 
 from monitoring.demo.profile import load_demo_profiles
 from monitoring.models import RiskFactor, SchoolProfile, SchoolRisk
-from monitoring.profile.catalogue import CATALOGUE, current_academic_year
-from schools.models import Organisation
+from monitoring.profile.catalogue import CATALOGUE
+from schools.models import Organisation, current_academic_year
 
 pytestmark = pytest.mark.django_db
 

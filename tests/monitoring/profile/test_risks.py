@@ -10,10 +10,9 @@ from django.urls import reverse
 
 from monitoring.demo.profile import load_demo_profiles
 from monitoring.models import ActivityRiskFactor, RiskFactor, SchoolRisk
-from monitoring.profile.catalogue import current_academic_year
 from monitoring.profile.queries import risk_coverage, risk_factor_counts
 from roadmaps.models import Activity, Executor, Roadmap, RoadmapSchool
-from schools.models import Organisation
+from schools.models import Organisation, current_academic_year
 
 pytestmark = pytest.mark.django_db
 

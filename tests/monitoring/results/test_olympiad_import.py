@@ -15,9 +15,8 @@ from django.urls import reverse
 from openpyxl import Workbook, load_workbook
 
 from monitoring.models import OlympiadResult
-from monitoring.profile.catalogue import current_academic_year
 from monitoring.results import importer
-from schools.models import Municipality, Organisation
+from schools.models import Municipality, Organisation, current_academic_year
 from tests.queries import own_queries
 
 pytestmark = pytest.mark.django_db
