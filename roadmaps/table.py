@@ -61,6 +61,11 @@ def build_row(activity: Activity, today: date) -> Row:
     return Row(activity, cells)
 
 
+def fresh_row(activity: Activity, today: date) -> Row:
+    """One row read afresh after an edit, with what ``build_row`` needs prefetched."""
+    return build_row(Activity.objects.prefetch_related(*ROW_PREFETCH).get(pk=activity.pk), today)
+
+
 def roadmap_rows(roadmap: Roadmap, today: date) -> list[tuple[str, object]]:
     """The table as the document has it: rows outside sections first, then each section
     (stages and their headings in their own order) followed by its rows and sub-rows."""

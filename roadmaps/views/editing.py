@@ -29,7 +29,7 @@ from roadmaps.services.editing import (
     section_move,
 )
 from roadmaps.services.trash import activity_trash, section_trash
-from roadmaps.table import ROW_PREFETCH, build_row
+from roadmaps.table import fresh_row
 
 
 def _row_response(request: HttpRequest, activity: Activity, notes: list[str] | None = None) -> HttpResponse:
@@ -39,9 +39,10 @@ def _row_response(request: HttpRequest, activity: Activity, notes: list[str] | N
         for note in notes or []:
             messages.info(request, note)
         return redirect(f"{activity.roadmap.get_absolute_url()}#activity-{activity.pk}")
-    activity = Activity.objects.prefetch_related(*ROW_PREFETCH).get(pk=activity.pk)
+    row = fresh_row(activity, timezone.localdate())
+    activity = row.activity
     context = {
-        "item": build_row(activity, timezone.localdate()),
+        "item": row,
         "roadmap": activity.roadmap,
         "can_edit": can_change_text(request.user, activity.roadmap),
         "activity": activity,
