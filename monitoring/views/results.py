@@ -60,8 +60,8 @@ from monitoring.results import (
     school_olympiads,
     school_series,
 )
-from roadmaps.documents.safety import UnsafeFile
 from roadmaps.permissions import scope_of
+from roadmaps.uploads import UnsafeFile
 
 SERIES_PER_PAGE = 12
 SCHOOLS_PER_PAGE = 25

@@ -27,11 +27,11 @@ from roadmaps.deadlines import parse_deadline
 from roadmaps.documents import tasks
 from roadmaps.documents.forms import ImportHeaderForm, ImportUploadForm, ReportForm, RowFormSet
 from roadmaps.documents.importer import executor_status, import_roadmap, summary
-from roadmaps.documents.safety import UnsafeFile
 from roadmaps.documents.services import ImportRefused, roadmap_import
 from roadmaps.models import Activity, Executor, Roadmap
 from roadmaps.obligations import LIVE_EXECUTOR, Where, counts_on_page, school_part, where_for_year
 from roadmaps.permissions import editable_owners, get_roadmap_for_user, get_school_for_user
+from roadmaps.uploads import UnsafeFile
 from schools.models import Municipality, academic_year_of
 
 # Above this many rows a document is built by a Celery worker, with its progress shown.
