@@ -4,6 +4,7 @@ from django import forms
 from django.core.validators import URLValidator
 
 from roadmaps.models import Activity, CompletionMark, Roadmap, RoadmapSchool, Section, TargetIndicator
+from roadmaps.uploads import EVIDENCE_ALLOWED, EVIDENCE_TYPES, MAX_UPLOAD, MB
 from schools.models import Organisation
 
 DATE_INPUT = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
@@ -240,8 +241,8 @@ class MarkForm(BootstrapMixin, forms.Form):
     files = MultipleFileField(
         label="Подтверждающие файлы",
         required=False,
-        help_text="PDF, DOCX, XLSX, ODT, JPG, PNG — до 20 МБ каждый.",
-        widget=MultipleFileInput(attrs={"accept": ".pdf,.docx,.xlsx,.odt,.jpg,.jpeg,.png"}),
+        help_text=f"{EVIDENCE_ALLOWED} — до {MAX_UPLOAD // MB} МБ каждый.",
+        widget=MultipleFileInput(attrs={"accept": ",".join(EVIDENCE_TYPES)}),
     )
     link = forms.CharField(
         label="Ссылка на сайт школы",

@@ -8,8 +8,8 @@ from django.utils import timezone
 
 from monitoring.models import ExamResult, OlympiadResult
 from monitoring.results.services import FIRST_YEAR, normalise_subject, result_problems
-from roadmaps.documents.safety import MAX_UPLOAD, UnsafeFile, check_size
 from roadmaps.forms import BootstrapMixin
+from roadmaps.uploads import MAX_UPLOAD, UnsafeFile, check_size
 from schools.models import academic_year_label, academic_year_of
 
 NUMBER = {"inputmode": "decimal", "autocomplete": "off"}

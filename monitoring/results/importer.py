@@ -17,7 +17,7 @@ from typing import Any
 from django.db import DatabaseError, models, transaction
 from openpyxl import load_workbook
 
-from roadmaps.documents.safety import Kind, UnsafeFile, check_upload
+from roadmaps.uploads import Kind, UnsafeFile, check_upload
 from schools.models import Municipality, Organisation
 from schools.russian import plain, school_key
 

@@ -64,8 +64,8 @@ from monitoring.results.services import (
     olympiad_result_save,
 )
 from monitoring.results.template import olympiad_template, results_template
-from roadmaps.documents.safety import UnsafeFile
 from roadmaps.permissions import scope_of
+from roadmaps.uploads import UnsafeFile
 
 SERIES_PER_PAGE = 12
 SCHOOLS_PER_PAGE = 25

@@ -10,7 +10,8 @@ from django.utils import timezone
 from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.shared import Mm
 
-from roadmaps.documents.columns import Field, roadmap_columns
+from roadmaps.documents.cells import activity_cells, print_columns, section_heading
+from roadmaps.documents.columns import Field
 from roadmaps.documents.docx_layout import (
     fill,
     merged_row,
@@ -21,8 +22,7 @@ from roadmaps.documents.docx_layout import (
     usable_width,
 )
 from roadmaps.documents.rows import table_rows
-from roadmaps.models import CompletionMark, Roadmap, RoadmapSchool, Section
-from roadmaps.obligations import reading_of, why_not
+from roadmaps.models import Roadmap, RoadmapSchool, Section
 
 # Millimetres; the content column takes what is left.
 COLUMN_WIDTHS = {
@@ -67,62 +67,13 @@ def export_docx(roadmap: Roadmap, *, with_marks: bool, on: date | None = None) -
                 align=WD_ALIGN_PARAGRAPH.CENTER,
             )
             continue
-        activity = row.activity
-        values = {
-            Field.NUMBER: activity.number,
-            Field.CONTENT: activity.content,
-            Field.DEADLINE: activity.deadline_text,
-            Field.RESPONSIBLE: activity.responsible_text,
-            Field.RESULT: activity.expected_result,
-            Field.MARK: marks_text(activity, on) if with_marks else "",
-        }
+        values = activity_cells(row.activity, on=on, with_marks=with_marks)
         cells = table.add_row().cells
         for cell, (field, _) in zip(cells, columns, strict=True):
             fill(cell, values[field], align=WD_ALIGN_PARAGRAPH.CENTER if field == Field.NUMBER else None)
     out = io.BytesIO()
     document.save(out)
     return out.getvalue()
-
-
-def print_columns(roadmap: Roadmap, *, with_marks: bool) -> list[tuple[Field, str]]:
-    activities = roadmap.activities.all()
-    columns = roadmap_columns(
-        roadmap.column_titles,
-        has_numbers=any(a.number for a in activities),
-        has_results=any(a.expected_result for a in activities),
-    )
-    if with_marks and all(f != Field.MARK for f, _ in columns):
-        columns.append((Field.MARK, "Отметка о выполнении"))
-    return columns
-
-
-def section_heading(section: Section) -> str:
-    return f"{section.number}. {section.title}" if section.number else section.title
-
-
-def marks_text(activity, on: date) -> str:
-    """What the completion column says: each executor's mark with its state on ``on`` (in the
-    words of ``obligations``, as the activity page shows it), date, author and review."""
-    lines = []
-    windows = {w.pk: w for w in activity.windows.all()}
-    for executor in activity.executors.all():
-        for mark in executor.marks.all():
-            window = windows.get(mark.window_id) or mark.window
-            reading = reading_of(executor, window, mark, on)
-            state = reading.label if reading else f"{mark.get_status_display()} ({why_not(window, executor)})"
-            parts = [f"{state} — {executor}" + (f" (срок {window})" if len(windows) > 1 else "")]
-            if mark.status == CompletionMark.Status.DONE:
-                parts.append(f"дата выполнения {mark.completed_on:%d.%m.%Y}")
-            elif reading is not None:
-                parts.append(f"отметка: {mark.get_status_display().lower()}")
-            if mark.marked_by:
-                parts.append(f"отметил(а): {mark.marked_by.get_full_name() or mark.marked_by.username}")
-            if mark.review == CompletionMark.Review.ACCEPTED:
-                parts.append(mark.get_review_display().lower())
-            elif mark.review == CompletionMark.Review.RETURNED and mark.review_comment:
-                parts.append(f"комментарий координатора: {mark.review_comment}")
-            lines.append("; ".join(parts))
-    return "\n".join(lines)
 
 
 def _widths(document, fields: list[Field]) -> list[int]:

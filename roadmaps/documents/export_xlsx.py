@@ -2,7 +2,7 @@
 table in its own columns, the deadline windows as real dates, a frozen header and filters.
 Each row's «Состояние» and the summary's counts on the export's date come from the progress
 report (``report.build_report``); the completion column reads each mark's state from
-``obligations`` (``export_docx.marks_text``).
+``obligations`` (``cells.marks_text``).
 
 Written in openpyxl's write-only mode: a 500-row roadmap streams out without building
 a cell object per cell.
@@ -19,8 +19,8 @@ from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 
+from roadmaps.documents.cells import activity_cells, print_columns, section_heading
 from roadmaps.documents.columns import Field
-from roadmaps.documents.export_docx import marks_text, print_columns, section_heading
 from roadmaps.documents.report import ROW_KEYS, ROW_LABELS, build_report
 from roadmaps.documents.rows import table_rows
 from roadmaps.models import Roadmap
@@ -156,14 +156,7 @@ def _roadmap_sheet(workbook: Workbook, roadmap: Roadmap, name: str, states: dict
             ws.merged_cells.add(f"A{row_index}:{last}{row_index}")
             continue
         activity = row.activity
-        values = {
-            Field.NUMBER: activity.number,
-            Field.CONTENT: activity.content,
-            Field.DEADLINE: activity.deadline_text,
-            Field.RESPONSIBLE: activity.responsible_text,
-            Field.RESULT: activity.expected_result,
-            Field.MARK: marks_text(activity, on),
-        }
+        values = activity_cells(activity, on=on, with_marks=True)
         windows = list(activity.windows.all())
         start = min((w.start or w.end for w in windows), default=None)
         end = max((w.end for w in windows), default=None)

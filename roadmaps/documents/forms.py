@@ -4,8 +4,8 @@ from datetime import date
 
 from django import forms
 
-from roadmaps.documents.safety import MAX_UPLOAD, UnsafeFile, check_size
 from roadmaps.models import check_period
+from roadmaps.uploads import MAX_UPLOAD, UnsafeFile, check_size
 from schools.models import Organisation
 
 # A browser's date picker speaks ISO dates whatever the page's language.

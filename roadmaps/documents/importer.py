@@ -1,6 +1,6 @@
 """A DOCX or XLSX roadmap -> the structured form of ``fixtures/seeds/*.json``.
 
-1. safety.check_upload decides the format and refuses bombs, DTDs and damaged files.
+1. uploads.check_upload decides the format and refuses bombs, DTDs and damaged files.
 2. readers turn the file into lines of text and grids of cells.
 3. The roadmap table is the first whose header names a deadline and a responsible
    column; a header may take two rows, and a row of column numbers may follow it.
@@ -23,8 +23,8 @@ from roadmaps.deadlines import parse_deadline
 from roadmaps.documents.columns import FIELD_ORDER, Field, classify
 from roadmaps.documents.preamble import infer_period, read_preamble
 from roadmaps.documents.readers import Cell, Grid, Source, read_docx, read_xlsx
-from roadmaps.documents.safety import Kind, UnsafeFile, check_upload
 from roadmaps.responsible import OrgKind, RefKind, recognise
+from roadmaps.uploads import Kind, UnsafeFile, check_upload
 
 _SECTION_NUMBER = re.compile(r"^((?:[IVXLC]{1,5}|\d{1,2})(?:\.\d{1,2})*)[.)]?\s+(\S.*)$", re.S)
 _ROW_NUMBER = re.compile(r"^(?:[IVXLC]{1,5}|\d{1,3})(?:[.)]\d{0,3})*\.{0,2}\)?$")

@@ -31,8 +31,8 @@ from datetime import date
 from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.shared import Mm
 
+from roadmaps.documents.cells import section_heading
 from roadmaps.documents.docx_layout import fill, new_document, new_table, paragraph, repeat_as_header
-from roadmaps.documents.export_docx import section_heading
 from roadmaps.models import Activity, CompletionMark, DeadlineWindow, Executor, Roadmap
 from roadmaps.obligations import (
     BY_CODE,

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import io
 import secrets
-import uuid
 from collections.abc import Callable, Iterable
 from datetime import date
 from typing import Any
@@ -17,21 +16,21 @@ from django.contrib.auth.decorators import login_required
 from django.core.cache import cache
 from django.core.exceptions import PermissionDenied
 from django.core.files.storage import default_storage
-from django.db import transaction
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST
 
 from roadmaps.deadlines import parse_deadline
-from roadmaps.documents import tasks
+from roadmaps.documents.build import Job, Kind, build, content_type, file_name, job_get
 from roadmaps.documents.forms import ImportHeaderForm, ImportUploadForm, ReportForm, RowFormSet
 from roadmaps.documents.importer import executor_status, import_roadmap, summary
-from roadmaps.documents.safety import UnsafeFile
 from roadmaps.documents.services import ImportRefused, roadmap_import
+from roadmaps.documents.tasks import build_document_later
 from roadmaps.models import Activity, Executor, Roadmap
 from roadmaps.obligations import LIVE_EXECUTOR, Where, counts_on_page, school_part, where_for_year
 from roadmaps.permissions import editable_owners, get_roadmap_for_user, get_school_for_user
+from roadmaps.uploads import UnsafeFile
 from schools.models import Municipality, academic_year_of
 
 # Above this many rows a document is built by a Celery worker, with its progress shown.
@@ -42,10 +41,10 @@ IMPORT_TIMEOUT = 2 * 60 * 60
 @login_required
 @require_POST
 def roadmap_export(request: HttpRequest, pk: int, kind: str) -> HttpResponse:
-    if kind not in (tasks.Kind.DOCX, tasks.Kind.DOCX_MARKS, tasks.Kind.XLSX):
+    if kind not in (Kind.DOCX, Kind.DOCX_MARKS, Kind.XLSX):
         raise Http404
     roadmap = get_roadmap_for_user(request.user, pk)
-    title = "Дорожная карта" + (" с отметками" if kind == tasks.Kind.DOCX_MARKS else "")
+    title = "Дорожная карта" + (" с отметками" if kind == Kind.DOCX_MARKS else "")
     job = _job(request, kind, [roadmap.pk], title=f"{title} — {roadmap.owner}")
     return _deliver(request, job)
 
@@ -54,7 +53,7 @@ def roadmap_export(request: HttpRequest, pk: int, kind: str) -> HttpResponse:
 @require_POST
 def municipality_export(request: HttpRequest, pk: int) -> HttpResponse:
     municipality, roadmaps = _municipality_roadmaps(request, pk)
-    job = _job(request, tasks.Kind.XLSX, roadmaps, title=f"Дорожные карты — {municipality}")
+    job = _job(request, Kind.XLSX, roadmaps, title=f"Дорожные карты — {municipality}")
     return _deliver(request, job)
 
 
@@ -115,7 +114,7 @@ def _report(
         counted = [roadmap.pk for roadmap in roadmaps if counts_on_page(roadmap, where(on))]
         if counted:
             job = _job(
-                request, tasks.Kind.REPORT, counted, title=scope, on=on, school=school.pk if school else None
+                request, Kind.REPORT, counted, title=scope, on=on, school=school.pk if school else None
             )
             return _deliver(request, job)
         messages.info(
@@ -152,46 +151,35 @@ def _municipality_roadmaps(request: HttpRequest, pk: int) -> tuple[Municipality,
 
 def _job(
     request: HttpRequest, kind: str, roadmaps: list[int], *, title: str, on: date | None = None, school=None
-):
-    return {
-        "user": request.user.pk,
-        "kind": kind,
-        "roadmaps": roadmaps,
-        "school": school,
-        "on": (on or date.today()).isoformat(),
-        "title": title,
-        "path": None,
-        "error": None,
-    }
+) -> Job:
+    return Job(
+        user=request.user.pk,
+        kind=Kind(kind).value,
+        roadmaps=roadmaps,
+        school=school,
+        on=(on or date.today()).isoformat(),
+        title=title,
+        path=None,
+        error=None,
+    )
 
 
-def _filename(job: dict[str, Any]) -> str:
-    on = date.fromisoformat(job["on"])
-    prefix = "Отчёт о выполнении" if job["kind"] == tasks.Kind.REPORT else job["title"]
-    name = f"{prefix} на {on:%d.%m.%Y}" if job["kind"] in (tasks.Kind.REPORT, tasks.Kind.XLSX) else prefix
-    cleaned = "".join(ch if ch.isalnum() or ch in " .,-№()" else " " for ch in name)
-    return f"{' '.join(cleaned.split())[:120]}.{tasks.extension(job['kind'])}"
-
-
-def _deliver(request: HttpRequest, job: dict[str, Any]) -> HttpResponse:
+def _deliver(request: HttpRequest, job: Job) -> HttpResponse:
     """The file itself when it is quick to build, else a background job and its page."""
     rows = Activity.objects.filter(roadmap__in=job["roadmaps"]).count()
     if rows <= SYNC_ROWS:
         return FileResponse(
-            io.BytesIO(tasks.build(job)),
+            io.BytesIO(build(job)),
             as_attachment=True,
-            filename=_filename(job),
-            content_type=tasks.content_type(job["kind"]),
+            filename=file_name(job),
+            content_type=content_type(job["kind"]),
         )
-    job_id = uuid.uuid4().hex
-    cache.set(tasks.job_key(job_id), job, tasks.JOB_TIMEOUT)
-    transaction.on_commit(lambda: tasks.build_document.apply_async(args=[job_id], task_id=job_id))
-    return redirect("documents:job", job_id=job_id)
+    return redirect("documents:job", job_id=build_document_later(job))
 
 
-def _job_for_user(request: HttpRequest, job_id: str) -> dict[str, Any]:
+def _job_for_user(request: HttpRequest, job_id: str) -> Job:
     """The job, if the user may still see everything in it (404 otherwise)."""
-    job = cache.get(tasks.job_key(job_id))
+    job = job_get(job_id)
     if job is None:
         raise Http404
     for pk in job["roadmaps"]:
@@ -217,7 +205,7 @@ def job(request: HttpRequest, job_id: str) -> HttpResponse:
     context = {
         "job": found,
         "job_id": job_id,
-        "filename": _filename(found),
+        "filename": file_name(found),
         "percent": 100 if found.get("path") else int(100 * done / total),
         "state": state,
     }
@@ -235,7 +223,7 @@ def job_download(request: HttpRequest, job_id: str) -> HttpResponse:
     except FileNotFoundError as exc:
         raise Http404 from exc
     return FileResponse(
-        handle, as_attachment=True, filename=_filename(found), content_type=tasks.content_type(found["kind"])
+        handle, as_attachment=True, filename=file_name(found), content_type=content_type(found["kind"])
     )
 
 

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import io
-import zipfile
 from dataclasses import dataclass
 from datetime import date
 from pathlib import PurePath
@@ -15,80 +13,13 @@ from django.db.models import F
 from django.utils import timezone
 
 from roadmaps.models import Activity, Comment, CompletionMark, DeadlineWindow, Evidence, Executor
-
-MAX_EVIDENCE_BYTES = 20 * 1024 * 1024
-# A document is a ZIP: refuse ones that unpack to absurd sizes before anyone opens them.
-MAX_UNPACKED_BYTES = 200 * 1024 * 1024
-MAX_ZIP_ENTRIES = 2000
-
-ZIP_MARKERS = {
-    ".docx": ("word/document.xml", "application/vnd.openxmlformats-officedocument.wordprocessingml.document"),
-    ".xlsx": ("xl/workbook.xml", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"),
-    ".odt": ("content.xml", "application/vnd.oasis.opendocument.text"),
-}
-MAGIC = {
-    ".pdf": (b"%PDF-", "application/pdf"),
-    ".jpg": (b"\xff\xd8\xff", "image/jpeg"),
-    ".jpeg": (b"\xff\xd8\xff", "image/jpeg"),
-    ".png": (b"\x89PNG\r\n\x1a\n", "image/png"),
-}
-ALLOWED = "PDF, DOCX, XLSX, ODT, JPG, PNG"
+from roadmaps.uploads import UnsafeFile, check_evidence
 
 
 class StaleMark(Exception):
     def __init__(self, current: CompletionMark) -> None:
         super().__init__("Отметку уже изменил другой пользователь.")
         self.current = current
-
-
-def check_evidence_file(upload: UploadedFile) -> str:
-    """Check size and content, not only the extension; return the content type.
-
-    Raises ValidationError with a message a principal understands.
-    """
-    name = upload.name or "файл"
-    suffix = PurePath(name).suffix.lower()
-    if upload.size is not None and upload.size > MAX_EVIDENCE_BYTES:
-        raise ValidationError(f"Файл «{name}» больше 20 МБ. Уменьшите его или дайте ссылку на сайт школы.")
-    if upload.size == 0:
-        raise ValidationError(f"Файл «{name}» пустой.")
-    upload.seek(0)
-    head = upload.read(8)
-    upload.seek(0)
-    if suffix in MAGIC:
-        magic, content_type = MAGIC[suffix]
-        if not head.startswith(magic):
-            raise ValidationError(
-                f"Файл «{name}» не похож на {suffix[1:].upper()}: он повреждён или это другой формат."
-            )
-        return content_type
-    if suffix in ZIP_MARKERS:
-        marker, content_type = ZIP_MARKERS[suffix]
-        if not head.startswith(b"PK\x03\x04"):
-            raise ValidationError(
-                f"Файл «{name}» не похож на {suffix[1:].upper()}: он повреждён или это другой формат."
-            )
-        _check_zip(upload, name, marker)
-        return content_type
-    raise ValidationError(f"Файл «{name}»: такой тип не принимается. Можно прикладывать {ALLOWED}.")
-
-
-def _check_zip(upload: UploadedFile, name: str, marker: str) -> None:
-    try:
-        data = upload.read()
-        with zipfile.ZipFile(io.BytesIO(data)) as archive:
-            entries = archive.infolist()
-            if len(entries) > MAX_ZIP_ENTRIES or sum(e.file_size for e in entries) > MAX_UNPACKED_BYTES:
-                raise ValidationError(f"Файл «{name}» распаковывается в слишком большой объём: он не принят.")
-            names = {e.filename for e in entries}
-            if "EncryptedPackage" in names or any(e.flag_bits & 0x1 for e in entries):
-                raise ValidationError(f"Файл «{name}» защищён паролем: снимите защиту и загрузите снова.")
-            if marker not in names:
-                raise ValidationError(f"Файл «{name}» повреждён или это не тот формат, что указан в имени.")
-    except zipfile.BadZipFile as exc:
-        raise ValidationError(f"Файл «{name}» повреждён: его не удаётся открыть.") from exc
-    finally:
-        upload.seek(0)
 
 
 @dataclass(frozen=True)
@@ -139,7 +70,7 @@ def mark_submit(
     if window.is_cancelled or executor.is_dropped:
         raise ValidationError("Этого срока или исполнителя больше нет в мероприятии: отметить его нельзя.")
     check_completed_on(data.completed_on, window=window, today=timezone.localdate())
-    content_types = [check_evidence_file(upload) for upload in files]
+    content_types = [_evidence_type(upload) for upload in files]
     mark = CompletionMark.objects.select_for_update().filter(executor=executor, window=window).first()
     if mark is None:
         if expected_version not in (None, 0):
@@ -176,6 +107,13 @@ def mark_submit(
     if data.link:
         Evidence.objects.create(mark=mark, url=data.link, uploaded_by=by)
     return mark
+
+
+def _evidence_type(upload: UploadedFile) -> str:
+    try:
+        return check_evidence(upload)
+    except UnsafeFile as exc:
+        raise ValidationError(str(exc)) from exc
 
 
 def _first_mark(*, executor: Executor, window: DeadlineWindow) -> CompletionMark:

@@ -13,7 +13,8 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
 from config.celery import app
-from roadmaps.documents import tasks, views
+from roadmaps.documents import views
+from roadmaps.documents.build import Kind, job_key
 from roadmaps.documents.export_docx import export_docx
 from roadmaps.documents.rows import fetch_roadmaps
 from roadmaps.models import Roadmap
@@ -35,8 +36,8 @@ def job_id(taganrog, staff):
     """A finished Таганрог export, as a Celery worker leaves it."""
     job_id = uuid.uuid4().hex
     path = default_storage.save(f"exports/{job_id}.docx", ContentFile(b"docx"))
-    job = {**views._job(SimpleNamespace(user=staff), tasks.Kind.DOCX, [taganrog.pk], title="Т"), "path": path}
-    cache.set(tasks.job_key(job_id), job)
+    job = {**views._job(SimpleNamespace(user=staff), Kind.DOCX, [taganrog.pk], title="Т"), "path": path}
+    cache.set(job_key(job_id), job)
     yield job_id
     default_storage.delete(path)
 
@@ -204,7 +205,7 @@ def test_a_large_export_runs_as_a_job_with_progress_then_a_download(
     assert response.status_code == 302
     job_url = response.url
     job_id = job_url.rstrip("/").split("/")[-1]
-    job = cache.get(tasks.job_key(job_id))
+    job = cache.get(job_key(job_id))
     assert job["path"].startswith("exports/") and job["path"].endswith(".xlsx")
     page = client.get(job_url).content.decode()
     download = reverse("documents:job_download", args=[job_id])
@@ -218,9 +219,7 @@ def test_a_large_export_runs_as_a_job_with_progress_then_a_download(
 
 def test_a_job_in_progress_shows_its_progress_and_polls(client, staff, taganrog):
     job_id = uuid.uuid4().hex
-    cache.set(
-        tasks.job_key(job_id), views._job(SimpleNamespace(user=staff), "xlsx", [taganrog.pk], title="Т")
-    )
+    cache.set(job_key(job_id), views._job(SimpleNamespace(user=staff), "xlsx", [taganrog.pk], title="Т"))
     client.force_login(staff)
     page = client.get(reverse("documents:job", args=[job_id])).content.decode()
     assert "Файл готовится" in page and 'hx-trigger="every 1s"' in page

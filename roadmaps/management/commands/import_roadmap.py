@@ -6,8 +6,8 @@ from pathlib import Path
 from django.core.management.base import BaseCommand, CommandError
 
 from roadmaps.documents.importer import import_roadmap, summary
-from roadmaps.documents.safety import UnsafeFile, check_size
 from roadmaps.documents.services import ImportRefused, roadmap_import
+from roadmaps.uploads import UnsafeFile, check_size
 from schools.models import Organisation
 
 
