@@ -11,7 +11,7 @@ from roadmaps.documents.export_xlsx import export_xlsx
 from roadmaps.documents.importer import import_roadmap, summary
 from roadmaps.documents.rows import fetch_roadmaps
 from roadmaps.models import Roadmap
-from tests.documents.conftest import seed
+from tests.roadmaps.documents.conftest import seed
 
 pytestmark = pytest.mark.django_db
 
