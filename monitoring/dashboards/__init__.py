@@ -4,5 +4,7 @@
 - ``page``: what a dashboard page shows (paginated tables, chart data);
 - ``export``: the same figures as an XLSX workbook, one sheet per breakdown;
 - ``forms``: the «as of» date, the academic year and a coordinator's own schools;
-- ``demo``: marks for the Таганрог roadmap, so that the demo dashboards have something to show.
+- ``views``, ``urls``: the pages and the export download.
+
+The demo marks that give the demo dashboards something to show: ``monitoring.demo.dashboards``.
 """
