@@ -6,7 +6,7 @@ from django.test import RequestFactory
 from django.urls import reverse
 from django.utils import timezone
 
-from monitoring.context_processors import notifications as notifications_context
+from monitoring.reminders.context_processors import notifications as notifications_context
 from monitoring.models import Notification, NotificationSettings, ReminderPolicy
 
 pytestmark = pytest.mark.django_db
