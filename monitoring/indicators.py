@@ -24,8 +24,9 @@ from django.utils import timezone
 
 from monitoring.models import IndicatorValue
 from roadmaps.models import Roadmap, RoadmapSchool, TargetIndicator
-from roadmaps.permissions import can_edit_roadmap, scope_of
+from roadmaps.permissions import can_edit_roadmap
 from schools.models import Organisation
+from schools.permissions import scope_of
 
 # How many of the latest values each indicator shows on the roadmap's page; the rest is paged.
 HISTORY_SIZE = 8

@@ -1,8 +1,6 @@
-"""Scoped getters for what monitoring shows beyond roadmaps: regions, municipalities and the data
-collected about schools. The rules follow ``roadmaps.permissions``:
+"""Who may change what monitoring collects about schools and municipalities. Who may see a
+region, a municipality or a school is ``schools.permissions``'s rule:
 
-- the region: superusers and regional viewers of that region;
-- a municipality: its staff and coordinators, the region's viewers, superusers;
 - data about a school (results, profile, risk levels): whoever sees the school reads it; the
   department staff of its municipality and its principal change it.
 """
@@ -10,33 +8,9 @@ collected about schools. The rules follow ``roadmaps.permissions``:
 from __future__ import annotations
 
 from django.core.exceptions import PermissionDenied
-from django.db.models import Q, QuerySet
-from django.shortcuts import get_object_or_404
 
-from roadmaps.permissions import get_school_for_user, scope_of
-from schools.models import Municipality, Organisation, Region
-
-
-def visible_regions(user) -> QuerySet[Region]:
-    scope = scope_of(user)
-    if scope.is_superuser:
-        return Region.objects.all()
-    return Region.objects.filter(pk__in=scope.regions)
-
-
-def visible_municipalities(user) -> QuerySet[Municipality]:
-    scope = scope_of(user)
-    if scope.is_superuser:
-        return Municipality.objects.all()
-    return Municipality.objects.filter(Q(pk__in=scope.municipalities) | Q(region__in=scope.regions))
-
-
-def get_region_for_user(user, pk: int) -> Region:
-    return get_object_or_404(visible_regions(user), pk=pk)
-
-
-def get_municipality_for_user(user, pk: int) -> Municipality:
-    return get_object_or_404(visible_municipalities(user).select_related("region"), pk=pk)
+from schools.models import Municipality, Organisation
+from schools.permissions import get_school_for_user, scope_of
 
 
 def can_edit_school_data(user, school: Organisation) -> bool:

@@ -9,8 +9,8 @@ from django.utils import timezone
 from monitoring.profile import current_academic_year, risk_coverage
 from roadmaps.models import Roadmap
 from roadmaps.obligations import Where, progress_by_school
-from roadmaps.permissions import get_school_for_user, visible_schools
 from schools.models import CoordinatorAssignment, MentorPair, academic_year_label
+from schools.permissions import get_school_for_user, visible_schools
 
 
 @login_required

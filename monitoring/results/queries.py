@@ -19,8 +19,8 @@ from django.shortcuts import get_object_or_404
 
 from monitoring.models import ExamResult, OlympiadResult
 from monitoring.permissions import can_edit_school_data
-from roadmaps.permissions import visible_schools
 from schools.models import Municipality, Organisation
+from schools.permissions import visible_schools
 
 EXAM_ORDER = Case(
     When(exam=ExamResult.Exam.VPR, then=Value(0)),

@@ -27,8 +27,9 @@ from monitoring.profile import (
     school_risk_levels,
     school_risks_save,
 )
-from roadmaps.permissions import get_activity_for_user, visible_schools
+from roadmaps.permissions import get_activity_for_user
 from schools.models import academic_year_label
+from schools.permissions import visible_schools
 
 
 def _academic_year(request: HttpRequest) -> int:

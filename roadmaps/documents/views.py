@@ -31,8 +31,9 @@ from roadmaps.documents.safety import UnsafeFile
 from roadmaps.documents.services import ImportRefused, roadmap_import
 from roadmaps.models import Activity, Executor, Roadmap
 from roadmaps.obligations import LIVE_EXECUTOR, Where, counts_on_page, school_part, where_for_year
-from roadmaps.permissions import editable_owners, get_roadmap_for_user, get_school_for_user
+from roadmaps.permissions import editable_owners, get_roadmap_for_user
 from schools.models import Municipality, academic_year_of
+from schools.permissions import get_school_for_user
 
 # Above this many rows a document is built by a Celery worker, with its progress shown.
 SYNC_ROWS = 300

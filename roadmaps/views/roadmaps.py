@@ -25,12 +25,11 @@ from roadmaps.permissions import (
     can_edit_roadmap,
     editable_owners,
     get_roadmap_for_user,
-    scope_of,
-    visible_schools,
 )
 from roadmaps.services.approval import can_archive
 from roadmaps.services.editing import roadmap_copy, roadmap_refresh_dates
 from schools.models import Municipality, Organisation, academic_year_bounds
+from schools.permissions import scope_of, visible_schools
 
 ROW_PREFETCH = [
     "windows",
