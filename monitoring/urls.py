@@ -90,6 +90,11 @@ urlpatterns = [
         "monitoring/schools/<int:pk>/profile/edit/", profile.school_profile_edit, name="school_profile_edit"
     ),
     path("monitoring/schools/<int:pk>/risks/", profile.school_risks, name="school_risks"),
+    path(
+        "monitoring/schools/<int:pk>/risk-coverage/",
+        profile.school_risk_coverage,
+        name="school_risk_coverage",
+    ),
     path("monitoring/activities/<int:pk>/risks/", profile.activity_risks, name="activity_risks"),
     path("monitoring/risk-factors/", profile.risk_factor_list, name="risk_factor_list"),
     # Public progress page and calendar feed
