@@ -37,8 +37,8 @@ from django.test.utils import CaptureQueriesContext  # noqa: E402
 from django.urls import reverse  # noqa: E402
 
 from roadmaps.models import Activity, Roadmap  # noqa: E402
-from roadmaps.permissions import visible_schools  # noqa: E402
 from schools.models import Membership  # noqa: E402
+from schools.permissions import visible_schools  # noqa: E402
 
 
 def measure(client: Client, url: str, runs: int) -> dict[str, object]:

@@ -13,7 +13,6 @@ schools themselves are guarded below, in ``schools.permissions``; roadmaps in
 from __future__ import annotations
 
 from django.core.exceptions import PermissionDenied
-from django.db.models import Q, QuerySet
 from django.shortcuts import get_object_or_404
 
 from monitoring.models import (
@@ -25,30 +24,9 @@ from monitoring.models import (
     PublicPage,
 )
 from roadmaps.models import Roadmap, TargetIndicator
-from roadmaps.permissions import can_edit_roadmap, get_school_for_user, scope_of, visible_schools
-from schools.models import Municipality, Organisation, Region
-
-
-def visible_regions(user) -> QuerySet[Region]:
-    scope = scope_of(user)
-    if scope.is_superuser:
-        return Region.objects.all()
-    return Region.objects.filter(pk__in=scope.regions)
-
-
-def visible_municipalities(user) -> QuerySet[Municipality]:
-    scope = scope_of(user)
-    if scope.is_superuser:
-        return Municipality.objects.all()
-    return Municipality.objects.filter(Q(pk__in=scope.municipalities) | Q(region__in=scope.regions))
-
-
-def get_region_for_user(user, pk: int) -> Region:
-    return get_object_or_404(visible_regions(user), pk=pk)
-
-
-def get_municipality_for_user(user, pk: int) -> Municipality:
-    return get_object_or_404(visible_municipalities(user).select_related("region"), pk=pk)
+from roadmaps.permissions import can_edit_roadmap
+from schools.models import Municipality, Organisation
+from schools.permissions import get_school_for_user, scope_of, visible_schools
 
 
 def can_edit_school_data(user, school: Organisation) -> bool:

@@ -16,6 +16,7 @@ from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
 from schools.models import Organisation, Person, academic_year_of
+from schools.permissions import scope_of
 
 
 def _user_scope(user) -> Q:
@@ -31,8 +32,6 @@ def _user_scope(user) -> Q:
     where correlated EXISTS clauses joined by OR were evaluated for every roadmap of the
     country (15 s for a department's roadmap list with 2,000,000 activities).
     """
-    from roadmaps.permissions import scope_of  # permissions imports the models
-
     scope = scope_of(user)
     condition = Q(owner__municipality__in=scope.municipalities) | Q(owner__region__in=scope.regions)
     schools = scope.principal_schools | scope.mentor_schools | scope.mentee_schools

@@ -1,4 +1,7 @@
-"""Who may see and change what. Every object reaches a view through a scoped getter here.
+"""Who may see and change roadmaps and what hangs from them. Every roadmap, section, activity,
+executor, mark and evidence reaches a view through a scoped getter here; regions,
+municipalities and schools through ``schools.permissions``, whose roles (``scope_of``) these
+rules read.
 
 - Not visible: 404, so an outsider cannot even learn that an object exists.
 - Visible but not changeable by this user: ``PermissionDenied`` (403).
@@ -15,69 +18,13 @@ Rules:
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-
 from django.core.exceptions import PermissionDenied
-from django.db.models import Q, QuerySet
+from django.db.models import QuerySet
 from django.shortcuts import get_object_or_404
 
 from roadmaps.models import Activity, CompletionMark, Evidence, Executor, Roadmap, Section
-from schools.models import CoordinatorAssignment, Membership, MentorPair, Organisation, Person
-
-
-@dataclass
-class UserScope:
-    """A user's roles, read once per request (two queries)."""
-
-    is_superuser: bool = False
-    staff_municipalities: set[int] = field(default_factory=set)
-    coordinator_municipalities: set[int] = field(default_factory=set)
-    principal_schools: set[int] = field(default_factory=set)
-    mentor_schools: set[int] = field(default_factory=set)
-    mentee_schools: set[int] = field(default_factory=set)
-    assigned_schools: set[int] = field(default_factory=set)
-    staff_organisations: set[int] = field(default_factory=set)
-    regions: set[int] = field(default_factory=set)
-    person_id: int | None = None
-
-    @property
-    def municipalities(self) -> set[int]:
-        return self.staff_municipalities | self.coordinator_municipalities
-
-
-def scope_of(user) -> UserScope:
-    cached = getattr(user, "_roadmap_scope", None)
-    if cached is not None:
-        return cached
-    scope = UserScope(is_superuser=user.is_authenticated and user.is_superuser)
-    if user.is_authenticated:
-        memberships = Membership.objects.filter(user=user).select_related("organisation")
-        for m in memberships:
-            org = m.organisation
-            if m.role == Membership.Role.STAFF and org.municipality_id:
-                scope.staff_municipalities.add(org.municipality_id)
-                scope.staff_organisations.add(org.pk)
-            elif m.role == Membership.Role.COORDINATOR and org.municipality_id:
-                scope.coordinator_municipalities.add(org.municipality_id)
-            elif m.role == Membership.Role.PRINCIPAL:
-                scope.principal_schools.add(org.pk)
-            elif m.role == Membership.Role.MENTOR:
-                scope.mentor_schools.add(org.pk)
-            elif m.role == Membership.Role.REGIONAL_VIEWER:
-                scope.regions.add(org.region_id)
-        scope.person_id = Person.objects.filter(user=user).values_list("pk", flat=True).first()
-        if scope.mentor_schools:
-            scope.mentee_schools = set(
-                MentorPair.objects.filter(mentor__in=scope.mentor_schools).values_list("mentee", flat=True)
-            )
-        if scope.person_id and scope.coordinator_municipalities:
-            scope.assigned_schools = set(
-                CoordinatorAssignment.objects.filter(coordinator_id=scope.person_id).values_list(
-                    "school", flat=True
-                )
-            )
-    user._roadmap_scope = scope
-    return scope
+from schools.models import Organisation
+from schools.permissions import scope_of
 
 
 def can_edit_roadmap(user, roadmap: Roadmap) -> bool:
@@ -233,19 +180,3 @@ def get_section_for_user(user, pk: int, write: bool = False) -> Section:
     if write:
         _check_write(user, section.roadmap, "Изменять разделы могут только владельцы дорожной карты.")
     return section
-
-
-def visible_schools(user) -> QuerySet[Organisation]:
-    scope = scope_of(user)
-    schools = Organisation.objects.schools()
-    if scope.is_superuser:
-        return schools
-    return schools.filter(
-        Q(municipality__in=scope.municipalities)
-        | Q(region__in=scope.regions)
-        | Q(pk__in=scope.principal_schools | scope.mentor_schools | scope.mentee_schools)
-    )
-
-
-def get_school_for_user(user, pk: int) -> Organisation:
-    return get_object_or_404(visible_schools(user).select_related("municipality__region"), pk=pk)

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from django.urls import path
 
-from roadmaps.views import activities, approval, editing, roadmaps, trash
+from roadmaps.views import activities, approval, editing, roadmaps, schools, trash
 
 app_name = "roadmaps"
 
@@ -41,4 +41,6 @@ urlpatterns = [
     path("marks/<int:pk>/withdraw/", activities.mark_review_withdraw_view, name="mark_review_withdraw"),
     path("marks/<int:pk>/discard/", trash.mark_discard_view, name="mark_discard"),
     path("evidence/<int:pk>/", activities.evidence_download, name="evidence_download"),
+    # The school page's panel (schools:school_detail pulls it by htmx).
+    path("schools/<int:pk>/roadmaps/", schools.school_roadmaps, name="school_roadmaps"),
 ]

@@ -16,9 +16,18 @@ from monitoring.dashboards.export import dashboard_xlsx, export_filename
 from monitoring.dashboards.forms import DashboardForm
 from monitoring.dashboards.page import dashboard_page, dashboard_table, has_table
 from monitoring.dashboards.queries import Scope
-from monitoring.permissions import get_municipality_for_user, get_region_for_user, visible_regions
-from roadmaps.permissions import get_roadmap_for_user, get_school_for_user, scope_of
+from roadmaps.permissions import get_roadmap_for_user
 from schools.models import Municipality, Organisation
+from schools.permissions import (
+    can_see_municipality,
+    can_see_region,
+    can_see_school,
+    get_municipality_for_user,
+    get_region_for_user,
+    get_school_for_user,
+    scope_of,
+    visible_regions,
+)
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 TEMPLATE = "monitoring/dashboards/dashboard.html"
@@ -115,7 +124,6 @@ def _table(request: HttpRequest, scope: Scope, table: str, filters) -> HttpRespo
 
 def _breadcrumbs(user, scope: Scope) -> dict:
     """The wider scopes above this one, linked where the user may open them."""
-    user_scope = scope_of(user)
     obj = scope.obj
     school = municipality = region = None
     if scope.kind == "roadmap":
@@ -126,17 +134,11 @@ def _breadcrumbs(user, scope: Scope) -> dict:
         municipality, region = obj.municipality, obj.region
     elif scope.kind == "municipality":
         region = obj.region
-    sees_all = user_scope.is_superuser
-    if region is not None and not (sees_all or region.pk in user_scope.regions):
+    if region is not None and not can_see_region(user, region):
         region = None
-    if municipality is not None and not (
-        sees_all
-        or municipality.pk in user_scope.municipalities
-        or municipality.region_id in user_scope.regions
-    ):
+    if municipality is not None and not can_see_municipality(user, municipality):
         municipality = None
-    own = user_scope.principal_schools | user_scope.mentor_schools | user_scope.mentee_schools
-    if school is not None and not (sees_all or municipality is not None or school.pk in own):
+    if school is not None and not can_see_school(user, school):
         school = None
     return {"crumb_region": region, "crumb_municipality": municipality, "crumb_school": school}
 

@@ -11,8 +11,9 @@ from django.db.models import Count, Exists, F, FilteredRelation, OuterRef, Q, Qu
 from monitoring.models import ActivityRiskFactor, RiskFactor, SchoolRisk
 from monitoring.profile.catalogue import ACTION_LEVELS, LEVEL_CSS
 from roadmaps.models import Activity, Executor, Roadmap
-from roadmaps.permissions import can_edit_roadmap, visible_schools
+from roadmaps.permissions import can_edit_roadmap
 from schools.models import Organisation, academic_year_bounds, academic_year_label
+from schools.permissions import visible_schools
 
 
 def school_risk_levels(school: Organisation, academic_year: int) -> list[RiskFactor]:

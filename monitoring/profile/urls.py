@@ -9,6 +9,11 @@ from monitoring.profile import views
 urlpatterns = [
     path("monitoring/schools/<int:pk>/profile/", views.school_profile, name="school_profile"),
     path("monitoring/schools/<int:pk>/profile/edit/", views.school_profile_edit, name="school_profile_edit"),
+    path(
+        "monitoring/schools/<int:pk>/risk-coverage/",
+        views.school_risk_coverage,
+        name="school_risk_coverage",
+    ),
     path("monitoring/schools/<int:pk>/risks/", views.school_risks, name="school_risks"),
     path("monitoring/activities/<int:pk>/risks/", views.activity_risks, name="activity_risks"),
     path("monitoring/risk-factors/", views.risk_factor_list, name="risk_factor_list"),

@@ -7,6 +7,7 @@ from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.cache import patch_vary_headers
 
 from monitoring.models import SchoolProfile, SchoolRisk
 from monitoring.permissions import can_edit_school_data, get_school_data_for_user
@@ -27,8 +28,9 @@ from monitoring.profile.services import (
     school_profile_save,
     school_risks_save,
 )
-from roadmaps.permissions import get_activity_for_user, visible_schools
+from roadmaps.permissions import get_activity_for_user
 from schools.models import academic_year_label, current_academic_year
+from schools.permissions import visible_schools
 
 
 def _academic_year(request: HttpRequest) -> int:
@@ -159,6 +161,28 @@ def school_risks(request: HttpRequest, pk: int) -> HttpResponse:
     }
     status = 409 if stale else 400 if form is not None and form.errors else 200
     return render(request, "monitoring/profile/school_risks.html", context, status=status)
+
+
+@login_required
+def school_risk_coverage(request: HttpRequest, pk: int) -> HttpResponse:
+    """This year's coverage of the school's risks: a panel of the school's page, which pulls it
+    by htmx (``schools`` imports nothing of monitoring); a page of its own without JavaScript."""
+    school = get_school_data_for_user(request.user, pk)
+    year = current_academic_year()
+    context = {
+        "school": school,
+        "year": year,
+        "risk_coverage": risk_coverage(school, year, user=request.user),
+    }
+    template = (
+        "monitoring/profile/_risk_coverage.html"
+        if request.htmx
+        else "monitoring/profile/school_risk_coverage.html"
+    )
+    response = render(request, template, context)
+    # The same address answers the panel or the page, depending on who asks.
+    patch_vary_headers(response, ["HX-Request"])
+    return response
 
 
 @login_required

@@ -12,8 +12,8 @@ from django.utils import timezone
 
 from monitoring.models import CalendarFeed
 from roadmaps.obligations import Reading, Where, acted_by, obligations, reading_of_row, watched_condition
-from roadmaps.permissions import scope_of
 from schools.models import CoordinatorAssignment, Membership, Person
+from schools.permissions import scope_of
 
 # Calendar feed: create, renew, revoke
 

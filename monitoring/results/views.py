@@ -27,7 +27,6 @@ from monitoring.permissions import (
     can_edit_municipality_data,
     can_edit_school_data,
     get_exam_result_for_user,
-    get_municipality_for_user,
     get_olympiad_result_for_user,
     get_school_data_for_user,
 )
@@ -64,8 +63,8 @@ from monitoring.results.services import (
     olympiad_result_save,
 )
 from monitoring.results.template import olympiad_template, results_template
-from roadmaps.permissions import scope_of
 from roadmaps.uploads import UnsafeFile
+from schools.permissions import can_see_municipality, get_municipality_for_user
 
 SERIES_PER_PAGE = 12
 SCHOOLS_PER_PAGE = 25
@@ -79,15 +78,6 @@ def chartjs_path() -> str | None:
     """The vendored Chart.js, if the portal has it: no chart is drawn without it."""
     found = sorted(Path(settings.BASE_DIR, "static", "vendor").glob("chartjs-*/chart.umd.min.js"))
     return f"vendor/{found[-1].parent.name}/chart.umd.min.js" if found else None
-
-
-def _sees_municipality(user, school) -> bool:
-    scope = scope_of(user)
-    return (
-        scope.is_superuser
-        or school.municipality_id in scope.municipalities
-        or school.region_id in scope.regions
-    )
 
 
 # --- A school's results -------------------------------------------------------------------
@@ -118,7 +108,8 @@ def _school_page(request: HttpRequest, school, forms: dict | None = None, status
         "query": urlencode({"exam": exam, "metric": metric.key}),
         "olympiads": school_olympiads(school),
         "can_edit": can_edit,
-        "sees_municipality": _sees_municipality(request.user, school),
+        "sees_municipality": school.municipality is not None
+        and can_see_municipality(request.user, school.municipality),
         "subjects": SUBJECTS,
         **forms,
     }

@@ -29,9 +29,10 @@ from roadmaps.documents.services import ImportRefused, roadmap_import
 from roadmaps.documents.tasks import build_document_later
 from roadmaps.models import Activity, Executor, Roadmap
 from roadmaps.obligations import LIVE_EXECUTOR, Where, counts_on_page, school_part, where_for_year
-from roadmaps.permissions import editable_owners, get_roadmap_for_user, get_school_for_user
+from roadmaps.permissions import editable_owners, get_roadmap_for_user
 from roadmaps.uploads import UnsafeFile
 from schools.models import Municipality, academic_year_of
+from schools.permissions import get_municipality_for_user, get_school_for_user
 
 # Above this many rows a document is built by a Celery worker, with its progress shown.
 SYNC_ROWS = 300
@@ -78,7 +79,7 @@ def roadmap_report(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_http_methods(["GET", "POST"])
 def municipality_report(request: HttpRequest, pk: int) -> HttpResponse:
-    municipality = _municipality_for_user(request, pk)
+    municipality = get_municipality_for_user(request.user, pk)
     roadmaps = Roadmap.objects.visible_to(request.user).filter(owner__municipality=municipality)
     return _report(request, roadmaps.order_by("-period_start", "title"), f"Дорожные карты: {municipality}")
 
@@ -127,25 +128,16 @@ def _report(
     return render(request, "documents/report_form.html", {"form": form, "scope": scope, "back": back})
 
 
-def _municipality_for_user(request: HttpRequest, pk: int) -> Municipality:
-    """A municipality is visible to a user who sees at least one of its roadmaps."""
-    municipality = get_object_or_404(Municipality, pk=pk)
-    if not Roadmap.objects.visible_to(request.user).filter(owner__municipality=municipality).exists():
-        raise Http404
-    return municipality
-
-
 def _municipality_roadmaps(request: HttpRequest, pk: int) -> tuple[Municipality, list[int]]:
-    """Every roadmap of the municipality the user sees (its XLSX export); 404 when none."""
-    municipality = get_object_or_404(Municipality, pk=pk)
+    """Every roadmap of the municipality the user sees (its XLSX export), for whoever sees the
+    municipality as its dashboard does: a municipality without roadmaps gives an empty summary."""
+    municipality = get_municipality_for_user(request.user, pk)
     roadmaps = list(
         Roadmap.objects.visible_to(request.user)
         .filter(owner__municipality=municipality)
         .order_by("-period_start", "title")
         .values_list("pk", flat=True)
     )
-    if not roadmaps:
-        raise Http404
     return municipality, roadmaps
 
 

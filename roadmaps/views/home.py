@@ -28,8 +28,8 @@ from roadmaps.obligations import (
     progress_by_school,
     state_of,
 )
-from roadmaps.permissions import scope_of
 from schools.models import Organisation
+from schools.permissions import scope_of
 
 ITEMS_LIMIT = 300
 

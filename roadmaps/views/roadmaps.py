@@ -22,13 +22,12 @@ from roadmaps.permissions import (
     can_edit_roadmap,
     editable_owners,
     get_roadmap_for_user,
-    scope_of,
-    visible_schools,
 )
 from roadmaps.services.approval import can_archive
 from roadmaps.services.editing import roadmap_copy, roadmap_refresh_dates, roadmap_schools_set
 from roadmaps.table import roadmap_rows
 from schools.models import Municipality, academic_year_bounds, academic_year_expression
+from schools.permissions import scope_of, visible_schools
 
 
 @login_required

@@ -89,3 +89,19 @@ def test_staff_enter_a_profile_and_a_wrong_figure_is_explained(login, portal):
     expect(page.get_by_text(f"Сведения о школе за {year}/{year + 1} учебный год сохранены.")).to_be_visible()
     expect(page.get_by_role("row", name="Доля обучающихся с ОВЗ")).to_contain_text("10 %")
     _shot(page, "e2e_profile_saved.png")
+
+
+def test_the_school_page_pulls_its_roadmaps_and_risk_coverage_in_by_htmx(login, portal):
+    load_demo_profiles()
+    school = Organisation.objects.get(name="МОБУ СОШ № 6")
+
+    page = login("mentor")
+    page.goto(f"{portal}/schools/{school.pk}/")
+    roadmaps = page.locator("#school-roadmaps")
+    expect(roadmaps.get_by_role("heading", name="Выполнение")).to_be_visible()
+    expect(roadmaps).to_contain_text("Выполнено:")
+    expect(roadmaps.get_by_role("link", name="Выполнение и дорожные карты школы")).to_have_count(0)
+    coverage = page.locator("#school-risk-coverage #risk-coverage")
+    expect(coverage).to_contain_text("Не покрыто мероприятиями: 1 из 5")
+    expect(coverage.locator('[data-factor="R02"]')).to_contain_text("Не покрыт ни одним мероприятием")
+    _shot(page, "e2e_school_page_panels.png")

@@ -43,9 +43,14 @@ READ_PAGES = [
     ("activity row", "roadmaps:activity_row", "activity"),
     ("deadline preview", "roadmaps:deadline_preview", "roadmap"),
     ("school page", "schools:school_detail", "school"),
+    ("school roadmaps panel", "roadmaps:school_roadmaps", "school"),
+    ("school risk coverage panel", "monitoring:school_risk_coverage", "school"),
     ("evidence", "roadmaps:evidence_download", "evidence"),
     ("roadmap history", "roadmaps:roadmap_history", "roadmap"),
 ]
+
+# Parts of pages that htmx asks for (HX-Request: true).
+HTMX_PARTS = {"roadmaps:activity_row", "roadmaps:school_roadmaps", "monitoring:school_risk_coverage"}
 
 # (name, method, url name, object key, who may) — everything that changes something.
 WRITES = [
@@ -104,7 +109,7 @@ def test_anonymous_users_go_to_the_login_page(client, objects, label, name, key)
 @pytest.mark.parametrize(("label", "name", "key"), READ_PAGES, ids=[p[0] for p in READ_PAGES])
 def test_read_pages_by_persona(client, request, objects, persona, label, name, key):
     client.force_login(request.getfixturevalue(persona))
-    headers = {"HX-Request": "true"} if name == "roadmaps:activity_row" else {}
+    headers = {"HX-Request": "true"} if name in HTMX_PARTS else {}
     response = client.get(_url(name, objects[key]), headers=headers)
     expected = 404 if persona == "outsider" else (302 if name == "roadmaps:evidence_download" else 200)
     assert response.status_code == expected

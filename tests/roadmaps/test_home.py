@@ -13,13 +13,22 @@ from roadmaps.services.editing import ActivityText, activity_create, roadmap_cop
 pytestmark = pytest.mark.django_db
 
 
-# Queries per page, whatever the data size (measured: 9, 12, 12, 16, 15), with room for a few.
-BUDGET = {"principal": 12, "coordinator": 15, "mentor": 15, "activity": 20, "school": 18}
+# Queries per page, whatever the data size (measured: 9, 12, 12, 16, 15; the school page 12 and
+# its roadmaps panel 7 since the panel is pulled by htmx), with room for a few.
+BUDGET = {
+    "principal": 12,
+    "coordinator": 15,
+    "mentor": 15,
+    "activity": 20,
+    "school": 18,
+    "school roadmaps": 10,
+}
+HTMX = {"HX-Request": "true"}
 
 
-def queries(client, url: str) -> int:
+def queries(client, url: str, headers: dict | None = None) -> int:
     with CaptureQueriesContext(connection) as ctx:
-        response = client.get(url)
+        response = client.get(url, headers=headers or {})
     assert response.status_code == 200
     return len(ctx.captured_queries)
 
@@ -28,9 +37,9 @@ def queries(client, url: str) -> int:
 def within(django_assert_max_num_queries):
     """The page's query count, checked against its budget."""
 
-    def count(client, url: str, page: str) -> int:
+    def count(client, url: str, page: str, headers: dict | None = None) -> int:
         with django_assert_max_num_queries(BUDGET[page]):
-            return queries(client, url)
+            return queries(client, url, headers)
 
     return count
 
@@ -87,7 +96,25 @@ def test_the_school_page_shows_statuses_pairs_director_coordinator_and_progress(
     assert "Баркалова Е.В." in html
     assert "ШНОР" in html and "2022/2023" in html
     assert "МОБУ лицей № 7" in html
-    assert "Выполнено:" in html
+    # Progress and roadmaps are roadmaps' panel, pulled by htmx, with a link for no JavaScript.
+    panel_url = reverse("roadmaps:school_roadmaps", args=[school.pk])
+    assert f'hx-get="{panel_url}" hx-trigger="load"' in html and f'href="{panel_url}"' in html
+    panel = client.get(panel_url, headers=HTMX).content.decode()
+    assert "Выполнено:" in panel
+    assert "Антирисковая программа" in panel
+    assert "<html" not in panel
+
+
+def test_the_school_roadmaps_panel_is_a_page_of_its_own_without_javascript(client, mentor):
+    from schools.models import Organisation
+
+    client.force_login(mentor)
+    school = Organisation.objects.get(name="МОБУ СОШ № 6")
+    response = client.get(reverse("roadmaps:school_roadmaps", args=[school.pk]))
+    html = response.content.decode()
+    assert "<html" in html and "Выполнено:" in html and "Антирисковая программа" in html
+    assert reverse("schools:school_detail", args=[school.pk]) in html
+    assert "HX-Request" in response["Vary"]
 
 
 def test_list_filters_by_year_level_status_and_school(client, superuser):
@@ -152,9 +179,11 @@ def test_the_activity_and_school_pages_do_not_grow_with_marks(client, superuser,
     school = Organisation.objects.get(name="МОБУ СОШ № 6")
     activity_url = activity.get_absolute_url()
     school_url = reverse("schools:school_detail", args=[school.pk])
-    page_before, school_before = (
+    panel_url = reverse("roadmaps:school_roadmaps", args=[school.pk])
+    page_before, school_before, panel_before = (
         within(client, activity_url, "activity"),
         within(client, school_url, "school"),
+        within(client, panel_url, "school roadmaps", HTMX),
     )
     _grow(school_roadmap, 10)
     from roadmaps.models import CompletionMark
@@ -164,6 +193,7 @@ def test_the_activity_and_school_pages_do_not_grow_with_marks(client, superuser,
         CompletionMark.objects.get_or_create(executor=executor, window=window)
     assert within(client, activity_url, "activity") == page_before
     assert within(client, school_url, "school") == school_before
+    assert within(client, panel_url, "school roadmaps", HTMX) == panel_before
 
 
 def test_people_named_as_executors_see_their_own_rows(client, coordinator, mentor):

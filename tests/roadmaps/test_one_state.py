@@ -136,9 +136,11 @@ def test_the_school_card_page_and_report_give_the_figures_of_progress_by_school(
     assert cards[world.school] == expected
     html = client.get("/").content.decode()
     assert f'data-school="{world.school.pk}" data-percent="33"' in html
-    page = client.get(reverse("schools:school_detail", args=[world.school.pk]))
-    assert page.context["progress"] == expected
-    assert f'data-percent="{expected["percent"]}"' in page.content.decode()
+    panel_url = reverse("roadmaps:school_roadmaps", args=[world.school.pk])
+    assert panel_url in client.get(reverse("schools:school_detail", args=[world.school.pk])).content.decode()
+    panel = client.get(panel_url, headers={"HX-Request": "true"})
+    assert panel.context["progress"] == expected
+    assert f'data-percent="{expected["percent"]}"' in panel.content.decode()
     client.force_login(world.staff)
     response = client.post(
         reverse("documents:municipality_report", args=[world.municipality.pk]), {"on": today.isoformat()}

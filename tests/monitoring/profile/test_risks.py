@@ -26,6 +26,8 @@ RISKS_PAGE_QUERIES = 11
 PANEL_QUERIES = 8
 # The roadmaps' activity page, which reads no risk: the panel joins it by URL (measured: 15).
 ACTIVITY_PAGE_QUERIES = 15
+# Session, user, roles (up to four), the school, the coverage (two): the school page's panel.
+COVERAGE_PANEL_QUERIES = 9
 # Session, user, roles (up to four), the years, the counts, the catalogue, the menu.
 CATALOGUE_QUERIES = 9
 
@@ -265,6 +267,47 @@ def test_the_risks_page_takes_the_same_queries_at_two_sizes(
     _grow_tags(school_roadmap, 40)
     with django_assert_max_num_queries(RISKS_PAGE_QUERIES):
         large = client.get(_risks_url(school6)).content.decode()
+    assert UNCOVERED in small and UNCOVERED not in large
+    assert large.count("Занятие 39") == 2  # under R02 and R06
+
+
+# --- The school page's coverage panel --------------------------------------------------------
+
+
+def _coverage_url(school):
+    return reverse("monitoring:school_risk_coverage", args=[school.pk])
+
+
+def test_the_school_page_pulls_the_coverage_panel_which_shows_this_years_coverage(
+    client, staff, school6, demo
+):
+    client.force_login(staff)
+    page = client.get(reverse("schools:school_detail", args=[school6.pk])).content.decode()
+    url = _coverage_url(school6)
+    # htmx pulls the panel; without JavaScript the link opens it as a page.
+    assert f'hx-get="{url}" hx-trigger="load"' in page and f'href="{url}"' in page
+    panel = client.get(url, headers={"HX-Request": "true"})
+    html = panel.content.decode()
+    assert panel.context["risk_coverage"].academic_year == current_academic_year()
+    assert 'id="risk-coverage"' in html and "<html" not in html
+    assert UNCOVERED in html and "Не покрыто мероприятиями: 1 из 5" in html
+    assert "HX-Request" in panel["Vary"]
+    whole = client.get(url).content.decode()
+    assert "<html" in whole and UNCOVERED in whole
+    assert reverse("schools:school_detail", args=[school6.pk]) in whole
+
+
+@pytest.mark.parametrize("persona", ["staff", "region_viewer", "mentor"])
+def test_the_coverage_panel_takes_the_same_queries_at_two_sizes(
+    client, request, school6, demo, school_roadmap, persona, django_assert_max_num_queries
+):
+    client.force_login(request.getfixturevalue(persona))
+    htmx = {"HX-Request": "true"}
+    with django_assert_max_num_queries(COVERAGE_PANEL_QUERIES):
+        small = client.get(_coverage_url(school6), headers=htmx).content.decode()
+    _grow_tags(school_roadmap, 40)
+    with django_assert_max_num_queries(COVERAGE_PANEL_QUERIES):
+        large = client.get(_coverage_url(school6), headers=htmx).content.decode()
     assert UNCOVERED in small and UNCOVERED not in large
     assert large.count("Занятие 39") == 2  # under R02 and R06
 

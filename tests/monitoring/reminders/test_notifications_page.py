@@ -6,8 +6,8 @@ from django.test import RequestFactory
 from django.urls import reverse
 from django.utils import timezone
 
-from monitoring.reminders.context_processors import notifications as notifications_context
 from monitoring.models import Notification, NotificationSettings, ReminderPolicy
+from monitoring.reminders.context_processors import notifications as notifications_context
 
 pytestmark = pytest.mark.django_db
 
