@@ -6,7 +6,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
 from schools.models import CoordinatorAssignment, MentorPair, academic_year_label
-from schools.permissions import get_school_for_user, visible_schools
+from schools.permissions import can_see_school, get_school_for_user
 
 
 @login_required
@@ -19,15 +19,16 @@ def school_detail(request: HttpRequest, pk: int) -> HttpResponse:
         for s in school.statuses.order_by("-academic_year")
     ]
     pairs = MentorPair.objects.filter(Q(mentor=school) | Q(mentee=school)).select_related("mentor", "mentee")
-    visible = visible_schools(request.user).values("pk")
     context = {
         "school": school,
         "director": school.people.filter(is_head=True).first(),
         "statuses": statuses,
+        # (pair, the other school, whether this school mentors, whether the user may open the other)
         "pairs": [
-            (p, p.mentee if p.mentor_id == school.pk else p.mentor, p.mentor_id == school.pk) for p in pairs
+            (p, other, p.mentor_id == school.pk, can_see_school(request.user, other))
+            for p in pairs
+            for other in [p.mentee if p.mentor_id == school.pk else p.mentor]
         ],
-        "visible_school_ids": set(visible.values_list("pk", flat=True)),
         "coordinators": CoordinatorAssignment.objects.filter(school=school)
         .select_related("coordinator")
         .order_by("-academic_year"),
