@@ -6,8 +6,8 @@ Against a database filled by ``manage.py generate_demo_data`` (it reads, never w
 signs in as one user of each role — the superuser, a regional viewer, department staff, a
 coordinator and a principal of the generated data — and requests their start page, the
 roadmap list (plain, then searched by a school's name), a roadmap, a school and an activity
-of their scope. One JSON line per request: the median wall time, the time in SQL, the number
-of queries and the size of the page.
+of their scope, and the panels the school and activity pages load by URL. One JSON line per
+request: the median wall time, the time in SQL, the number of queries and the size of the page.
 """
 
 from __future__ import annotations
@@ -41,12 +41,12 @@ from schools.models import Membership  # noqa: E402
 from schools.permissions import visible_schools  # noqa: E402
 
 
-def measure(client: Client, url: str, runs: int) -> dict[str, object]:
+def measure(client: Client, url: str, runs: int, headers: dict | None = None) -> dict[str, object]:
     walls, sqls, counts = [], [], []
     for _ in range(runs):
         with CaptureQueriesContext(connection) as captured:
             started = time.perf_counter()
-            response = client.get(url, follow=True)
+            response = client.get(url, follow=True, headers=headers or {})
             walls.append(time.perf_counter() - started)
         if response.status_code != 200:
             sys.exit(f"{url}: HTTP {response.status_code}")
@@ -99,12 +99,21 @@ def main() -> None:
             "school": reverse("schools:school_detail", args=[school.pk]),
             "activity": reverse("roadmaps:activity_detail", args=[activity.pk]),
         }
+        # The panels that the school and activity pages load by URL when they open.
+        panels = {
+            "school: roadmaps panel": reverse("roadmaps:school_roadmaps", args=[school.pk]),
+            "school: risk coverage panel": reverse("monitoring:school_risk_coverage", args=[school.pk]),
+            "activity: risks panel": reverse("monitoring:activity_risks", args=[activity.pk]),
+        }
         for name, url in pages.items():
             print(
                 json.dumps(
                     {"role": role, "page": name, **measure(client, url, args.runs)}, ensure_ascii=False
                 )
             )
+        for name, url in panels.items():
+            figures = measure(client, url, args.runs, headers={"HX-Request": "true"})
+            print(json.dumps({"role": role, "page": name, **figures}, ensure_ascii=False))
 
 
 if __name__ == "__main__":
