@@ -25,7 +25,7 @@ def notifications(request):
     prefs = NotificationSettings.objects.filter(user=request.user).first() or NotificationSettings()
     return render(
         request,
-        "monitoring/notifications.html",
+        "monitoring/reminders/notifications.html",
         {
             "page": page,
             "unread_count": own.unread().count(),

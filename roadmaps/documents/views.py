@@ -125,7 +125,9 @@ def _report(
             + ": черновик входит только в отчёт по своей дорожной карте, архивная — в отчёты"
             " за прошедшие учебные годы.",
         )
-    return render(request, "documents/report_form.html", {"form": form, "scope": scope, "back": back})
+    return render(
+        request, "roadmaps/documents/report_form.html", {"form": form, "scope": scope, "back": back}
+    )
 
 
 def _municipality_roadmaps(request: HttpRequest, pk: int) -> tuple[Municipality, list[int]]:
@@ -201,7 +203,7 @@ def job(request: HttpRequest, job_id: str) -> HttpResponse:
         "percent": 100 if found.get("path") else int(100 * done / total),
         "state": state,
     }
-    template = "documents/job.html#status" if request.htmx else "documents/job.html"
+    template = "roadmaps/documents/job.html#status" if request.htmx else "roadmaps/documents/job.html"
     return render(request, template, context)
 
 
@@ -247,7 +249,7 @@ def import_upload(request: HttpRequest) -> HttpResponse:
             stored = {"user": request.user.pk, "owner": form.cleaned_data["owner"].pk, "data": data}
             cache.set(_import_key(token), stored, IMPORT_TIMEOUT)
             return redirect("documents:import_preview", token=token)
-    return render(request, "documents/import_upload.html", {"form": form})
+    return render(request, "roadmaps/documents/import_upload.html", {"form": form})
 
 
 def _import_key(token: str) -> str:
@@ -297,7 +299,7 @@ def import_preview(request: HttpRequest, token: str) -> HttpResponse:
         "approval": data.get("approval", {}),
         "data": data,
     }
-    return render(request, "documents/import_preview.html", context)
+    return render(request, "roadmaps/documents/import_preview.html", context)
 
 
 def _flatten(data: dict[str, Any]) -> list[tuple[str, dict[str, Any], int]]:
