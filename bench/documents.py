@@ -42,7 +42,7 @@ def build_roadmap(rows: int):
     """A 500-row roadmap in an in-memory database, sections of 25 rows each."""
     from django.core.management import call_command
 
-    from roadmaps.services import roadmap_load
+    from roadmaps.services.loading import roadmap_load
 
     call_command("migrate", verbosity=0)
     sections = []

@@ -17,7 +17,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from roadmaps.models import CompletionMark, DeadlineWindow, Roadmap
-from roadmaps.services import roadmap_load
+from roadmaps.services.loading import roadmap_load
 from schools.models import (
     CoordinatorAssignment,
     Membership,

@@ -10,7 +10,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 
 from roadmaps.models import Activity, Roadmap, check_period
-from roadmaps.services import roadmap_load
+from roadmaps.services.loading import roadmap_load
 from schools.models import Organisation
 
 

@@ -7,15 +7,3 @@
 - ``kept``: marks kept after their window or executor left the text, and their removal;
 - ``trash``: «Корзина», deleted rows and sections kept restorable until it is emptied.
 """
-
-from __future__ import annotations
-
-from roadmaps.services.loading import (
-    ExecutorResolver,
-    Rederived,
-    activity_set_executors,
-    activity_set_windows,
-    roadmap_load,
-)
-
-__all__ = ["ExecutorResolver", "Rederived", "activity_set_executors", "activity_set_windows", "roadmap_load"]
