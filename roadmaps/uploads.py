@@ -33,6 +33,8 @@ MB = 1024 * 1024
 MAX_UPLOAD = 20 * MB
 # What all parts of a ZIP may unpack to: ten times the upload limit, far above a real document.
 MAX_UNPACKED = 200 * MB
+# Rows of a roadmap table an import reads: the largest real roadmap has a few hundred.
+MAX_ROWS = 5_000
 # Parts in one ZIP: a long document with its pictures has a few hundred.
 MAX_ENTRIES = 2_000
 # Office XML compresses well (10–30 times); a bomb compresses thousands of times.
@@ -69,8 +71,16 @@ EVIDENCE_ALLOWED = "PDF, DOCX, XLSX, ODT, JPG, PNG"
 
 
 class Kind(StrEnum):
+    """What a file is, by its content; the value is the usual suffix."""
+
     DOCX = "docx"
     XLSX = "xlsx"
+    DOC = "doc"  # Word 97–2003
+    XLS = "xls"  # Excel 97–2003
+    RTF = "rtf"
+    ODT = "odt"  # LibreOffice's and Р7-Офис's text document
+    ODS = "ods"  # their spreadsheet
+    PDF = "pdf"
 
 
 class UnsafeFile(ValueError):
@@ -91,6 +101,10 @@ class Damaged(UnsafeFile):
 
 class Encrypted(UnsafeFile):
     pass
+
+
+class TooManyRows(UnsafeFile):
+    """A table of more than ``MAX_ROWS`` rows: refused before it is read whole."""
 
 
 class ZipBomb(UnsafeFile):

@@ -1,7 +1,7 @@
 """A DOCX or XLSX roadmap -> the structured form of ``fixtures/seeds/*.json``.
 
 1. uploads.check_upload decides the format and refuses bombs, DTDs and damaged files.
-2. readers turn the file into lines of text and grids of cells.
+2. formats picks the reader (word, excel, …) that turns it into lines of text and grids of cells.
 3. The roadmap table is the first whose header names a deadline and a responsible
    column; a header may take two rows, and a row of column numbers may follow it.
    Tables right after it with the same columns continue it (a document cut in pieces).
@@ -21,10 +21,11 @@ from typing import Any
 
 from roadmaps.deadlines import parse_deadline
 from roadmaps.documents.columns import FIELD_ORDER, Field, classify
+from roadmaps.documents.formats import read_sources
 from roadmaps.documents.preamble import infer_period, read_preamble
-from roadmaps.documents.readers import Cell, Grid, Source, read_docx, read_xlsx
+from roadmaps.documents.readers import Cell, Grid, Source
 from roadmaps.responsible import OrgKind, RefKind, recognise
-from roadmaps.uploads import Kind, UnsafeFile, check_upload
+from roadmaps.uploads import UnsafeFile, check_upload
 
 _SECTION_NUMBER = re.compile(r"^((?:[IVXLC]{1,5}|\d{1,2})(?:\.\d{1,2})*)[.)]?\s+(\S.*)$", re.S)
 _ROW_NUMBER = re.compile(r"^(?:[IVXLC]{1,5}|\d{1,3})(?:[.)]\d{0,3})*\.{0,2}\)?$")
@@ -36,7 +37,7 @@ def import_roadmap(content: bytes, filename: str = "") -> dict[str, Any]:
     """Read a roadmap file; raise UnsafeFile with a Russian message when it cannot be read."""
     kind = check_upload(content)
     try:
-        sources = [read_docx(content)] if kind == Kind.DOCX else read_xlsx(content)
+        sources = read_sources(content, kind)
     except UnsafeFile:
         raise
     except Exception as exc:  # noqa: BLE001 - a library failing on a damaged part
