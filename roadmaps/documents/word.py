@@ -15,6 +15,9 @@ W_TR = qn("w:tr")
 W_TC = qn("w:tc")
 W_SDT = qn("w:sdt")
 W_SDT_CONTENT = qn("w:sdtContent")
+W_RPR = qn("w:rPr")
+W_B = qn("w:b")
+W_VAL = qn("w:val")
 RUN_XPATH = "w:r | w:hyperlink | w:ins/w:r | w:smartTag/w:r | w:sdt/w:sdtContent/w:r"
 
 
@@ -47,6 +50,17 @@ def _cell_text(tc) -> str:
     return tidy("\n".join(_paragraph_text(p) for p in tc.iterchildren(W_P)))
 
 
+def _cell_bold(tc) -> bool:
+    """Every run with text in the cell is bold by its own formatting (``w:b`` on the run)."""
+    runs = [r for p in tc.iterchildren(W_P) for r in p.xpath(RUN_XPATH) if r.xpath("string(.)").strip()]
+    return bool(runs) and all(_run_bold(r) for r in runs)
+
+
+def _run_bold(r) -> bool:
+    found = r.find(f"{W_RPR}/{W_B}")
+    return found is not None and found.get(W_VAL) not in ("0", "false", "off")
+
+
 def _docx_grid(tbl) -> Grid:
     grid: Grid = []
     above: dict[int, Cell] = {}
@@ -61,7 +75,7 @@ def _docx_grid(tbl) -> Grid:
             if tc.vMerge == "continue" and column in above:
                 cell = Cell(above[column].text, above[column].owner, continued=True)
             else:
-                cell = Cell(_cell_text(tc), object())
+                cell = Cell(_cell_text(tc), object(), bold=_cell_bold(tc))
             row += [cell] * span
         above = dict(enumerate(row))
         grid.append(row)
