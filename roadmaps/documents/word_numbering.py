@@ -194,12 +194,12 @@ class Numbering:
         """(numId, level) of the paragraph, its own or its style's; None if not numbered."""
         num_id = _val(p, f"{W_PPR}/{W_NUM_PR}/{W_NUM_ID}")
         ilvl = _val(p, f"{W_PPR}/{W_NUM_PR}/{W_ILVL}")
-        if num_id is None:
-            for style in self.styles.chain(self.styles.paragraph_style(p)):
-                num_pr = style.find(f"{W_PPR}/{W_NUM_PR}")
-                if num_pr is not None and (num_id := _val(num_pr, W_NUM_ID)) is not None:
-                    ilvl = ilvl if ilvl is not None else _val(num_pr, W_ILVL)
-                    break
+        # A style may name only the level and leave the list to the style it is based on.
+        for style in self.styles.chain(self.styles.paragraph_style(p)):
+            if num_id is not None and ilvl is not None:
+                break
+            num_id = num_id if num_id is not None else _val(style, f"{W_PPR}/{W_NUM_PR}/{W_NUM_ID}")
+            ilvl = ilvl if ilvl is not None else _val(style, f"{W_PPR}/{W_NUM_PR}/{W_ILVL}")
         if num_id in (None, "0"):
             return None
         return num_id, int(ilvl) if ilvl and ilvl.isdigit() else None
