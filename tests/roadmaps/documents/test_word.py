@@ -181,20 +181,13 @@ def test_each_number_format_reads_as_word_shows_it(levels, expected):
 def test_a_label_goes_before_the_text_of_a_content_cell():
     letters = abstract(2, level(0, "russianLower", "%1)"))
     bullets = abstract(3, level(0, "bullet", "o"))
-    doc = Doc(letters, num(2, 2), bullets, num(3, 3)).table(
-        [
-            [
-                [
-                    para(
-                        "Провести:",
-                    ),
-                    para("совещание;", num=(2, 0)),
-                    para("семинар.", num=(2, 0)),
-                    para("итог", num=(3, 0)),
-                ]
-            ]
-        ]
-    )
+    cell = [
+        para("Провести:"),
+        para("совещание;", num=(2, 0)),
+        para("семинар.", num=(2, 0)),
+        para("итог", num=(3, 0)),
+    ]
+    doc = Doc(letters, num(2, 2), bullets, num(3, 3)).table([[cell]])
     assert grids(doc.bytes()) == [[["Провести:\nа) совещание;\nб) семинар.\n- итог"]]]
 
 
