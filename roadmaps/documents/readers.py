@@ -33,6 +33,16 @@ class Source:
     blocks: list[str | Grid]
 
 
+# Characters a document holds but does not show as such: soft hyphens (shown only where a
+# line breaks) and zero-width spaces, joiners and the byte order mark are dropped; non-breaking
+# spaces (plain, narrow, figure) are spaces, so that words and numbers compare as typed.
+_INVISIBLE = "\u00ad\u200b\u200c\u200d\u2060\ufeff"
+_NO_BREAK_SPACES = "\u00a0\u202f\u2007"
+_CLEAN = str.maketrans(dict.fromkeys(_INVISIBLE, "") | dict.fromkeys(_NO_BREAK_SPACES, " "))
+
+
 def tidy(text: str) -> str:
-    """A cell's lines without the blank lines and stray spaces Word documents collect."""
+    """A cell's lines as shown, without the blank lines, stray spaces and invisible characters
+    Word and Excel documents collect."""
+    text = text.translate(_CLEAN)
     return "\n".join(line.strip() for line in text.splitlines() if line.strip())
