@@ -39,12 +39,15 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from docx.enum.text import WD_ALIGN_PARAGRAPH
-from docx.shared import Mm
+from docx.oxml.ns import qn
+from docx.shared import Mm, Pt
+from docx.text.paragraph import Paragraph
 
 from roadmaps.documents.cells import section_heading
 from roadmaps.documents.docx_layout import (
     fill,
     keep_rows_whole,
+    merged_row,
     new_document,
     new_table,
     paragraph,
@@ -128,8 +131,11 @@ class Report:
     readings: dict[tuple[int, int], Reading] = field(default_factory=dict)  # (executor, window) pks
     activities: Counter = field(default_factory=Counter)  # ROW_KEYS -> rows
     totals: Counter = field(default_factory=Counter)  # obligations: "total", state keys, "returned"
+    by_roadmap: dict[int, Counter] = field(default_factory=dict)  # roadmap pk -> obligations, as totals
     by_school: dict[str, Counter] = field(default_factory=dict)  # school -> obligations per state key
-    by_section: list[tuple[str, str, Counter]] = field(default_factory=list)  # roadmap, section, obligations
+    by_section: list[tuple[Roadmap, str, Counter]] = field(
+        default_factory=list
+    )  # roadmap, section, obligations
     overdue: list[Obligation] = field(default_factory=list)
     returned: list[Obligation] = field(default_factory=list)
 
@@ -188,10 +194,10 @@ def _add_roadmap(report: Report, roadmap: Roadmap) -> None:
         report.activities[state] += 1
     # The roadmap's own sections in document order, as its dashboard lists them.
     if None in by_section:
-        report.by_section.append((roadmap.title, "Без раздела", by_section[None]))
+        report.by_section.append((roadmap, "Без раздела", by_section[None]))
     for section in roadmap.sections.all():
         if section.pk in by_section:
-            report.by_section.append((roadmap.title, section_heading(section), by_section[section.pk]))
+            report.by_section.append((roadmap, section_heading(section), by_section[section.pk]))
 
 
 def _tally(reading: Reading) -> Counter:
@@ -234,6 +240,7 @@ def _obligations(report: Report, roadmap: Roadmap, activity: Activity) -> list[O
             found.append(obligation)
             report.readings[(executor.pk, window.pk)] = reading
             report.totals.update(_tally(reading))
+            report.by_roadmap.setdefault(roadmap.pk, Counter()).update(_tally(reading))
             if school is not None:
                 report.by_school.setdefault(school.name, Counter()).update(_tally(reading))
             if reading.state.code == OVERDUE:
@@ -353,10 +360,13 @@ def export_report(report: Report) -> bytes:
     if report.by_section:
         paragraph(document)
         paragraph(document, bold_label=f"{number}. По разделам", space_after=4)
-        named = [
-            (f"{section} — {title}" if len(report.roadmaps) > 1 else section, counts)
-            for title, section, counts in report.by_section
-        ]
+        named: list[tuple[str, Counter | None]] = []
+        previous = None
+        for roadmap, section, counts in report.by_section:
+            if len(report.roadmaps) > 1 and roadmap is not previous:
+                named.append((f"{roadmap.title} ({roadmap.owner})", None))  # a heading over its sections
+                previous = roadmap
+            named.append((section, counts))
         _counts_table(document, "Раздел", named, states, width)
         number += 1
 
@@ -467,27 +477,31 @@ def _executor_line(item: Obligation) -> str:
 
 
 def _signature(document, signature: Signature, width: int) -> None:
-    """The signer's line as a borderless table — position left, the line for the signature,
-    «И.О. Фамилия» right — and who compiled the report under it, as ГОСТ Р 7.0.97 lays them out."""
-    paragraph(document)
-    paragraph(document)
-    columns = [Mm(120), Mm(50)]
+    """The signer's line — position left, the line for the signature, «И.О. Фамилия» right —
+    and who compiled the report under it (ГОСТ Р 7.0.97-2025, 5.23 and 5.26): one borderless
+    row that does not split, so the two stay together on the last page; and with the text
+    before it, so that it never stands alone on a page."""
+    body = document.element.body
+    last = body[-2] if body[-1].tag == qn("w:sectPr") else body[-1]
+    before = last.xpath("./w:tr[last()]//w:p") if last.tag == qn("w:tbl") else [last]
+    for p in before:
+        Paragraph(p, document).paragraph_format.keep_with_next = True
+    for _ in range(2):
+        paragraph(document).paragraph_format.keep_with_next = True
+    columns = [Mm(130), Mm(45)]
     table = new_table(document, [*columns, width - sum(columns)], borders=False)
     cells = table.rows[0].cells
-    fill(cells[0], signature.position or BLANK * 2, size=12)
-    fill(cells[1], BLANK, size=12, align=WD_ALIGN_PARAGRAPH.CENTER)
-    fill(
-        cells[2],
-        signature_name(signature.signer) if signature.signer else BLANK,
-        size=12,
-        align=WD_ALIGN_PARAGRAPH.RIGHT,
-    )
-    keep_rows_whole(table)
-    paragraph(document)
-    paragraph(document)
     compiler = " ".join(signature.compiler.split()) or BLANK
     phone = " ".join(signature.phone.split()) or BLANK
-    paragraph(document, f"Исполнитель: {compiler}, тел. {phone}", size=10)
+    fill(cells[0], signature.position or BLANK * 2, size=12)
+    for _ in range(3):
+        cells[0].add_paragraph()
+    line = cells[0].add_paragraph().add_run(f"Исполнитель: {compiler}, тел. {phone}")
+    line.font.size = Pt(10)
+    fill(cells[1], BLANK, size=12, align=WD_ALIGN_PARAGRAPH.CENTER)
+    name = signature_name(signature.signer) if signature.signer else BLANK
+    fill(cells[2], name, size=12, align=WD_ALIGN_PARAGRAPH.RIGHT)
+    keep_rows_whole(table)
 
 
 Column = tuple[str, Callable[[Counter], int]]
@@ -521,7 +535,10 @@ def _totals_table(document, totals: Counter) -> None:
     keep_rows_whole(table)
 
 
-def _counts_table(document, first: str, rows, columns: list[Column], width: int) -> None:
+def _counts_table(
+    document, first: str, rows: list[tuple[str, Counter | None]], columns: list[Column], width: int
+) -> None:
+    """A row per (name, counts), and the sum under them; a name without counts heads a group."""
     column = 26
     table = _table(
         document,
@@ -530,12 +547,15 @@ def _counts_table(document, first: str, rows, columns: list[Column], width: int)
     )
     grand = Counter()
     for name, counts in rows:
+        if counts is None:
+            fill(merged_row(table, width), name, bold=True, italic=True)
+            continue
         grand.update(counts)
         cells = table.add_row().cells
         fill(cells[0], name)
         for cell, (_, value) in zip(cells[1:], columns, strict=True):
             fill(cell, str(value(counts)), align=WD_ALIGN_PARAGRAPH.CENTER)
-    if len(rows) > 1:
+    if sum(counts is not None for _, counts in rows) > 1:
         cells = table.add_row().cells
         fill(cells[0], "Итого", bold=True)
         for cell, (_, value) in zip(cells[1:], columns, strict=True):
