@@ -9,6 +9,7 @@ once built, where the file lies in default storage. Progress is the task's own s
 
 from __future__ import annotations
 
+import re
 import secrets
 from collections.abc import Callable
 from datetime import date
@@ -21,8 +22,9 @@ from django.core.files.storage import default_storage
 
 from roadmaps.documents.export_docx import export_docx
 from roadmaps.documents.export_xlsx import export_xlsx
-from roadmaps.documents.report import build_report, export_report
+from roadmaps.documents.report import Signature, build_report, export_report
 from roadmaps.documents.rows import fetch_roadmaps
+from roadmaps.models import Roadmap
 from schools.models import Organisation
 
 JOB_TIMEOUT = 24 * 60 * 60
@@ -37,15 +39,25 @@ class Kind(StrEnum):
     REPORT = "report"
 
 
-class Job(TypedDict):
-    """A file asked for. Plain data: it waits in the cache, pickled, for a worker."""
+class Job(TypedDict, total=False):
+    """A file asked for. Plain data: it waits in the cache, pickled, for a worker.
+
+    Keys added since the first deploy are read with ``.get``: a job queued before a deploy
+    still builds (with blanks where it has no value).
+    """
 
     user: int  # who asked
     kind: str  # a Kind
     roadmaps: list[int]  # in the file's order; the download is checked against each
     school: int | None  # a school's report counts only the school's own part
     on: str  # ISO date the file reports on
-    title: str
+    title: str  # what the report is about, under its heading
+    subject: str  # the file name's middle: «<title shortened> — <owner>», a municipality, a school
+    # A report's signature block (``report.Signature``).
+    compiler: str
+    phone: str
+    signer_position: str
+    signer_name: str
     path: str | None  # in default storage, once built
     error: str | None  # for the user, in Russian, when the build failed
 
@@ -71,14 +83,64 @@ def content_type(kind: str) -> str:
     return XLSX if kind == Kind.XLSX else DOCX
 
 
+# What no file system of the users' takes in a name (Windows is the strictest), and controls.
+UNSAFE = re.compile(r'[\\/:*?"<>|\x00-\x1f\x7f]')
+SUBJECT_LENGTH = 90
+TITLE_LENGTH = 60
+# Bytes of a name before its extension: file systems take 255 bytes, Cyrillic takes two each.
+NAME_BYTES = 240
+
+
+def shortened(text: str, limit: int) -> str:
+    """At most ``limit`` characters, cut at a word and ending «…» when cut."""
+    text = " ".join(text.split())
+    if len(text) <= limit:
+        return text
+    cut = text[: limit - 1].rsplit(" ", 1)[0] if " " in text[: limit - 1] else text[: limit - 1]
+    return cut.rstrip(" ,.;:—-") + "…"
+
+
+def subject_of(roadmap: Roadmap) -> str:
+    """A roadmap in a file name: its title shortened, and whose it is."""
+    return f"{shortened(roadmap.title, TITLE_LENGTH)} — {roadmap.owner}"
+
+
 def file_name(job: Job) -> str:
-    """The name the download is saved under: the title (a report's says what it is), the
-    date for files that report on one, and nothing a file system would refuse."""
+    """The name the download is saved under: what the file is, which roadmap (or municipality,
+    or school), and its date — «Дорожная карта — <title> — <owner> — 2026-12-02.docx»,
+    «Отчёт о выполнении — … — на 01.12.2026.docx». Cyrillic is kept (the response's
+    ``filename*`` carries it); what a file system refuses becomes a space; the subject is
+    shortened until the name fits in ``NAME_BYTES`` of UTF-8."""
     on = date.fromisoformat(job["on"])
-    prefix = "Отчёт о выполнении" if job["kind"] == Kind.REPORT else job["title"]
-    name = f"{prefix} на {on:%d.%m.%Y}" if job["kind"] in (Kind.REPORT, Kind.XLSX) else prefix
-    cleaned = "".join(ch if ch.isalnum() or ch in " .,-№()" else " " for ch in name)
-    return f"{' '.join(cleaned.split())[:120]}.{extension(job['kind'])}"
+    kind = job["kind"]
+    if kind == Kind.REPORT:
+        what, when = "Отчёт о выполнении", f"на {on:%d.%m.%Y}"
+    else:
+        several = len(job["roadmaps"]) > 1
+        what = "Дорожные карты" if several else "Дорожная карта"
+        if kind == Kind.DOCX_MARKS:
+            what += " с отметками"
+        when = on.isoformat()
+    subject = _safe(job.get("subject") or job["title"])
+    limit = SUBJECT_LENGTH
+    while True:
+        stem = " — ".join(part for part in (what, shortened(subject, limit), when) if part)
+        if len(stem.encode()) <= NAME_BYTES or limit <= 10:
+            return f"{stem.rstrip(' .')}.{extension(kind)}"
+        limit -= 10
+
+
+def _safe(text: str) -> str:
+    return " ".join(UNSAFE.sub(" ", text).split())
+
+
+def signature_of(job: Job) -> Signature:
+    return Signature(
+        compiler=job.get("compiler", ""),
+        phone=job.get("phone", ""),
+        position=job.get("signer_position", ""),
+        signer=job.get("signer_name", ""),
+    )
 
 
 def build(job: Job, progress: Callable[[int, int], None] = lambda done, total: None) -> bytes:
@@ -96,7 +158,10 @@ def build(job: Job, progress: Callable[[int, int], None] = lambda done, total: N
         content = export_xlsx(roadmaps, on=on)
     elif job["kind"] == Kind.REPORT:
         school = Organisation.objects.get(pk=job["school"]) if job.get("school") else None
-        content = export_report(build_report(roadmaps=roadmaps, on=on, title=job["title"], school=school))
+        report = build_report(
+            roadmaps=roadmaps, on=on, title=job["title"], school=school, signature=signature_of(job)
+        )
+        content = export_report(report)
     else:
         content = export_docx(roadmaps[0], with_marks=job["kind"] == Kind.DOCX_MARKS)
     progress(total, total)

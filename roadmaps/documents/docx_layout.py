@@ -1,5 +1,6 @@
-"""The page the departments print on: landscape or portrait A4, Times New Roman,
-page numbers at the foot; and the few table tricks python-docx has no call for."""
+"""The page the departments print on: landscape or portrait A4, Times New Roman, page
+numbers in the middle of the top margin from the second page on (ГОСТ Р 7.0.97-2025, 5.2);
+and the few table tricks python-docx has no call for."""
 
 from __future__ import annotations
 
@@ -34,7 +35,10 @@ def new_document(*, landscape: bool) -> Document:
     section.right_margin = Mm(15)
     section.top_margin = Mm(15)
     section.bottom_margin = Mm(15)
-    _page_numbers(section.footer.paragraphs[0])
+    # The first page has a header of its own, left empty: no number on it.
+    section.different_first_page_header_footer = True
+    section.header_distance = Mm(8)
+    _page_numbers(section.header.paragraphs[0])
     return document
 
 
@@ -89,9 +93,10 @@ def paragraph(
     return p
 
 
-def new_table(document, widths: list[int]) -> Table:
+def new_table(document, widths: list[int], *, borders: bool = True) -> Table:
     table = document.add_table(rows=1, cols=len(widths))
-    table.style = document.styles["Table Grid"]
+    if borders:
+        table.style = document.styles["Table Grid"]
     table.autofit = False
     for column, width in zip(table.columns, widths, strict=True):
         column.width = width
@@ -102,10 +107,38 @@ def new_table(document, widths: list[int]) -> Table:
 
 def repeat_as_header(row) -> None:
     """Word and LibreOffice repeat this row at the top of every page the table runs onto."""
+    _row_property(row, "w:tblHeader")
+
+
+def keep_rows_whole(table: Table) -> None:
+    """No row breaks across a page: a row that does not fit moves to the next one whole.
+    (A row taller than a page is still broken by Word and LibreOffice: nothing else fits it.)"""
+    for row in table.rows:
+        _row_property(row, "w:cantSplit")
+
+
+# The order w:trPr's children must come in (ECMA-376 CT_TrPrBase); Word refuses others.
+ROW_PROPERTIES = [
+    qn(f"w:{tag}")
+    for tag in (
+        "cnfStyle", "divId", "gridBefore", "gridAfter", "wBefore", "wAfter", "cantSplit",
+        "trHeight", "tblHeader", "tblCellSpacing", "jc", "hidden",
+    )
+]  # fmt: skip
+
+
+def _row_property(row, tag: str) -> None:
     tr_pr = row._tr.get_or_add_trPr()
-    element = OxmlElement("w:tblHeader")
+    if tr_pr.find(qn(tag)) is not None:
+        return
+    element = OxmlElement(tag)
     element.set(qn("w:val"), "true")
-    tr_pr.append(element)
+    rank = ROW_PROPERTIES.index(qn(tag))
+    later = [c for c in tr_pr if c.tag in ROW_PROPERTIES and ROW_PROPERTIES.index(c.tag) > rank]
+    if later:
+        later[0].addprevious(element)
+    else:
+        tr_pr.append(element)
 
 
 def merged_row(table: Table, width: int):
@@ -120,7 +153,9 @@ def merged_row(table: Table, width: int):
     return row.cells[0]
 
 
-def fill(cell, text: str, *, bold: bool = False, italic: bool = False, align=None) -> None:
+def fill(
+    cell, text: str, *, bold: bool = False, italic: bool = False, align=None, size: float | None = None
+) -> None:
     """One paragraph per line of the text, so that a reader of the file gets the lines back."""
     lines = text.split("\n") if text else [""]
     first = cell.paragraphs[0]
@@ -134,3 +169,5 @@ def fill(cell, text: str, *, bold: bool = False, italic: bool = False, align=Non
                 run.bold = True
             if italic:
                 run.italic = True
+            if size is not None:
+                run.font.size = Pt(size)

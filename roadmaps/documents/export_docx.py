@@ -14,6 +14,7 @@ from roadmaps.documents.cells import activity_cells, print_columns, section_head
 from roadmaps.documents.columns import Field
 from roadmaps.documents.docx_layout import (
     fill,
+    keep_rows_whole,
     merged_row,
     new_document,
     new_table,
@@ -71,6 +72,7 @@ def export_docx(roadmap: Roadmap, *, with_marks: bool, on: date | None = None) -
         cells = table.add_row().cells
         for cell, (field, _) in zip(cells, columns, strict=True):
             fill(cell, values[field], align=WD_ALIGN_PARAGRAPH.CENTER if field == Field.NUMBER else None)
+    keep_rows_whole(table)
     out = io.BytesIO()
     document.save(out)
     return out.getvalue()

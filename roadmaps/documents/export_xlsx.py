@@ -1,7 +1,8 @@
 """Roadmaps as an XLSX workbook: a summary sheet, then one sheet per roadmap with the
 table in its own columns, the deadline windows as real dates, a frozen header and filters.
 Each row's «Состояние» and the summary's counts on the export's date come from the progress
-report (``report.build_report``); the completion column reads each mark's state from
+report (``report.build_report``), the summary's in the dashboards' unit (pairs «срок ×
+исполнитель»); the completion column reads each mark's state from
 ``obligations`` (``cells.marks_text``).
 
 Written in openpyxl's write-only mode: a 500-row roadmap streams out without building
@@ -21,11 +22,13 @@ from openpyxl.utils import get_column_letter
 
 from roadmaps.documents.cells import activity_cells, print_columns, section_heading
 from roadmaps.documents.columns import Field
-from roadmaps.documents.report import ROW_KEYS, ROW_LABELS, build_report
+from roadmaps.documents.report import ROW_LABELS, build_report
 from roadmaps.documents.rows import table_rows
 from roadmaps.models import Roadmap
+from roadmaps.obligations import RETURNED, STATES
 
 DATE_FORMAT = "DD.MM.YYYY"
+PAIRS = "Пар «срок × исп.»"
 WIDTHS = {
     Field.NUMBER: 8,
     Field.CONTENT: 60,
@@ -71,28 +74,30 @@ def _cell(ws, value, *, font=None, alignment=WRAP, fill=None, number_format=None
 
 
 def _summary(workbook: Workbook, roadmaps: list[Roadmap], report, on: date) -> None:
+    """A line per roadmap in the dashboards' unit (pairs «срок × исполнитель», in their words),
+    beside the number of its rows."""
     ws = workbook.create_sheet("Сводка")
-    titles = ["Дорожная карта", "Организация", "Начало периода", "Конец периода", "Мероприятий"]
-    titles += [ROW_LABELS[key] for key in ROW_KEYS]
-    for index, width in enumerate([60, 36, 14, 14, 12] + [14] * len(ROW_KEYS), start=1):
+    titles = ["Дорожная карта", "Организация", "Начало периода", "Конец периода", "Мероприятий (строк)"]
+    # Not «… исполнитель»: the importer must not read this heading as a roadmap's «Ответственный».
+    titles += [PAIRS, *(state.label for state in STATES), f"{RETURNED.capitalize()} на доработку"]
+    for index, width in enumerate([60, 36, 14, 14, 12] + [14] * (len(titles) - 5), start=1):
         ws.column_dimensions[get_column_letter(index)].width = width
     ws.freeze_panes = "A3"
     ws.append([_cell(ws, f"Сводка по дорожным картам на {on:%d.%m.%Y}", font=TITLE, alignment=None)])
     ws.append([_cell(ws, t, font=BOLD, alignment=CENTER) for t in titles])
     for roadmap in roadmaps:
-        counts = dict.fromkeys(ROW_KEYS, 0)
-        for activity in roadmap.activities.all():
-            state = report.states.get(activity.pk)
-            if state is not None:
-                counts[state] += 1
+        counts = report.by_roadmap.get(roadmap.pk, {})
+        rows = sum(1 for activity in roadmap.activities.all() if activity.pk in report.states)
         ws.append(
             [
                 _cell(ws, roadmap.title),
                 _cell(ws, str(roadmap.owner)),
                 _cell(ws, roadmap.period_start, number_format=DATE_FORMAT),
                 _cell(ws, roadmap.period_end, number_format=DATE_FORMAT),
-                sum(counts.values()),
-                *(counts[key] for key in ROW_KEYS),
+                rows,
+                counts.get("total", 0),
+                *(counts.get(state.key, 0) for state in STATES),
+                counts.get("returned", 0),
             ]
         )
     ws.auto_filter.ref = f"A2:{get_column_letter(len(titles))}{len(roadmaps) + 2}"

@@ -63,4 +63,36 @@ RowFormSet = forms.formset_factory(RowForm, extra=0, can_delete=True)
 
 
 class ReportForm(forms.Form):
+    """The report's date and its signature block; the view fills in who signs and who compiled
+    it as far as the data knows them, the user corrects them."""
+
     on = forms.DateField(label="По состоянию на", initial=date.today, widget=forms.DateInput(**DATE_WIDGET))
+    signer_position = forms.CharField(
+        label="Должность подписывающего",
+        max_length=300,
+        required=False,
+        widget=forms.TextInput(
+            attrs={"class": "form-control", "placeholder": "Начальник управления образования"}
+        ),
+    )
+    signer_name = forms.CharField(
+        label="Подписывает",
+        max_length=200,
+        required=False,
+        help_text="Печатается как «И.О. Фамилия». Пустое поле — линия для подписи от руки.",
+        widget=forms.TextInput(attrs={"class": "form-control", "placeholder": "И.О. Фамилия"}),
+    )
+    compiler = forms.CharField(
+        label="Исполнитель (кто составил отчёт)",
+        max_length=200,
+        required=False,
+        widget=forms.TextInput(attrs={"class": "form-control"}),
+    )
+    phone = forms.CharField(
+        label="Телефон исполнителя",
+        max_length=50,
+        required=False,
+        widget=forms.TextInput(
+            attrs={"class": "form-control", "type": "tel", "placeholder": "8 (863) 000-00-00"}
+        ),
+    )

@@ -11,8 +11,17 @@ Which roadmaps a report takes (decided by its page, ``documents.views``, with
 roadmaps (``Where.TODAY``) — for a date in the current academic year or later, and history —
 approved and archived ones (``Where.HISTORY``) — for a date in a past academic year
 (``obligations.where_for_year``): the roadmaps that were that year's work. Never a draft.
-A school's report takes the school's own part (``obligations.school_part``), as its card,
-page and dashboard count it.
+A school's report takes the school's own part (``obligations.school_part``: the rows naming
+the school or its people), as its card, page and dashboard count it.
+
+The figures are in the dashboards' unit, the obligation — a pair «срок × исполнитель» — and
+in their words; the rows («мероприятия», strings of the roadmap) are counted once, beside them.
+The table «По школам» is each school's part (``school_part``), as the dashboards' «По школам»;
+«По разделам» counts by the row's own section, as a roadmap's dashboard does; the overdue list
+is one line per overdue deadline of a row, its executors together, as the dashboard's.
+
+The document is one to sign: the title once, then the figures, and at the end the signer's
+line («Начальник управления ____ И.О. Фамилия») and who compiled it («Исполнитель: …, тел. …»).
 
 A row (an activity with its sub-rows) sums its obligations: overdue when any is; in progress
 when any is, or when part is done and the rest is not yet due (or still needs a date); done
@@ -23,16 +32,28 @@ needs a date, or names no executor who marks it.
 from __future__ import annotations
 
 import io
+import re
 from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
 
 from docx.enum.text import WD_ALIGN_PARAGRAPH
-from docx.shared import Mm
+from docx.oxml.ns import qn
+from docx.shared import Mm, Pt
+from docx.text.paragraph import Paragraph
 
 from roadmaps.documents.cells import section_heading
-from roadmaps.documents.docx_layout import fill, new_document, new_table, paragraph, repeat_as_header
+from roadmaps.documents.docx_layout import (
+    fill,
+    keep_rows_whole,
+    merged_row,
+    new_document,
+    new_table,
+    paragraph,
+    repeat_as_header,
+    usable_width,
+)
 from roadmaps.models import Activity, CompletionMark, DeadlineWindow, Executor, Roadmap
 from roadmaps.obligations import (
     BY_CODE,
@@ -43,11 +64,13 @@ from roadmaps.obligations import (
     NOT_DUE,
     ON_TIME,
     OVERDUE,
+    RETURNED,
     STATES,
     Reading,
     reading_of,
 )
-from schools.models import Organisation
+from schools.models import Municipality, Organisation, Person
+from schools.russian import normalise_person_name, plural
 
 # What a row can be besides an obligation's state.
 NO_DATE = "no_date"
@@ -60,6 +83,15 @@ ROW_LABELS = {
     NO_EXECUTOR: NOBODY_MARKS.capitalize(),
 }
 ROW_KEYS = list(ROW_LABELS)
+# The dashboards' unit and the words they explain it in (templates/monitoring/dashboards/).
+UNIT = "Пар «срок × исполнитель»"
+UNIT_NOTE = (
+    "Единица учёта — пара «срок исполнения × исполнитель»: каждый срок мероприятия для каждого"
+    " исполнителя, который может отметить выполнение, как на панелях мониторинга. Выполнено — отметка"
+    " «выполнено» с датой не позже даты отчёта, не возвращённая на доработку; «в срок» — не позже"
+    " окончания срока."
+)
+BLANK = "____________"
 
 
 @dataclass
@@ -79,77 +111,126 @@ class Obligation:
 
 
 @dataclass
+class Signature:
+    """Who signs the report and who compiled it; a blank is printed as a line to fill by hand."""
+
+    compiler: str = ""
+    phone: str = ""
+    position: str = ""
+    signer: str = ""  # printed «И.О. Фамилия» (``signature_name``)
+
+
+@dataclass
 class Report:
     title: str
     on: date
     roadmaps: list[Roadmap]
     school: Organisation | None = None
+    signature: Signature = field(default_factory=Signature)
     states: dict[int, str] = field(default_factory=dict)  # top-level activity pk -> ROW_KEYS
     readings: dict[tuple[int, int], Reading] = field(default_factory=dict)  # (executor, window) pks
     activities: Counter = field(default_factory=Counter)  # ROW_KEYS -> rows
+    totals: Counter = field(default_factory=Counter)  # obligations: "total", state keys, "returned"
+    by_roadmap: dict[int, Counter] = field(default_factory=dict)  # roadmap pk -> obligations, as totals
     by_school: dict[str, Counter] = field(default_factory=dict)  # school -> obligations per state key
-    by_section: list[tuple[str, str, Counter]] = field(default_factory=list)  # roadmap, section, rows
+    by_section: list[tuple[Roadmap, str, Counter]] = field(
+        default_factory=list
+    )  # roadmap, section, obligations
     overdue: list[Obligation] = field(default_factory=list)
     returned: list[Obligation] = field(default_factory=list)
 
+    @property
+    def overdue_windows(self) -> list[list[Obligation]]:
+        """The overdue obligations by (row, deadline), longest overdue first: the dashboard's
+        «Просроченные мероприятия», one line per deadline with its executors."""
+        groups: dict[tuple[int, int], list[Obligation]] = {}
+        for item in self.overdue:
+            groups.setdefault((item.activity.pk, item.window.pk), []).append(item)
+        return sorted(groups.values(), key=lambda g: (g[0].window.end, g[0].roadmap.pk, g[0].activity.order))
+
 
 def build_report(
-    *, roadmaps: list[Roadmap], on: date, title: str = "", school: Organisation | None = None
+    *,
+    roadmaps: list[Roadmap],
+    on: date,
+    title: str = "",
+    school: Organisation | None = None,
+    signature: Signature | None = None,
 ) -> Report:
     """Count and list from roadmaps fetched by ``rows.fetch_roadmaps``: no query runs here.
 
-    With a school, only the school's own part counts (the school as executor, not its people).
+    With a school, only the school's own part counts (``obligations.school_part``).
     """
-    report = Report(title=title, on=on, roadmaps=roadmaps, school=school)
+    report = Report(title=title, on=on, roadmaps=roadmaps, school=school, signature=signature or Signature())
     for roadmap in roadmaps:
         _add_roadmap(report, roadmap)
     return report
 
 
 def _add_roadmap(report: Report, roadmap: Roadmap) -> None:
-    sections = {s.pk: s for s in roadmap.sections.all()}
     activities = list(roadmap.activities.all())
     children: dict[int, list[Activity]] = {}
     for activity in activities:
         if activity.parent_id:
             children.setdefault(activity.parent_id, []).append(activity)
-    section_counts: dict[int | None, Counter] = {}
+    by_section: dict[int | None, Counter] = {}
     for activity in activities:
         if activity.parent_id:
             continue
         rows = [activity, *children.get(activity.pk, [])]
-        if report.school is not None and not any(_executors(report, row) for row in rows):
+        if report.school is not None and not any(_executors(report, roadmap, row) for row in rows):
             continue  # this school has nothing to do here
         codes: list[int] = []
         undated = dated = False
         for row in rows:
-            codes += [o.reading.state.code for o in _obligations(report, roadmap, row)]
-            undated |= row.needs_date and (report.school is None or bool(_executors(report, row)))
+            found = _obligations(report, roadmap, row)
+            codes += [o.reading.state.code for o in found]
+            for item in found:
+                by_section.setdefault(row.section_id, Counter()).update(_tally(item.reading))
+            undated |= row.needs_date and (report.school is None or bool(_executors(report, roadmap, row)))
             dated |= any(not w.is_cancelled for w in row.windows.all())
         state = _row_state(codes, undated=undated, dated=dated)
         report.states[activity.pk] = state
         report.activities[state] += 1
-        top = _top_section(sections, activity.section_id)
-        section_counts.setdefault(top.pk if top else None, Counter())[state] += 1
-    for section_pk, counts in section_counts.items():
-        name = section_heading(sections[section_pk]) if section_pk else "Без раздела"
-        report.by_section.append((roadmap.title, name, counts))
+    # The roadmap's own sections in document order, as its dashboard lists them.
+    if None in by_section:
+        report.by_section.append((roadmap, "Без раздела", by_section[None]))
+    for section in roadmap.sections.all():
+        if section.pk in by_section:
+            report.by_section.append((roadmap, section_heading(section), by_section[section.pk]))
 
 
-def _executors(report: Report, activity: Activity) -> list[Executor]:
+def _tally(reading: Reading) -> Counter:
+    return Counter({"total": 1, reading.key: 1, "returned": int(reading.returned)})
+
+
+def _in_school_part(roadmap: Roadmap, executor: Executor, school_pk: int | None = None) -> bool:
+    """``obligations.school_part`` for an executor in hand: a row naming the school (or one of
+    its people) in a roadmap of the school's own municipality. Without ``school_pk``, any school."""
+    organisation = executor.organisation
+    if organisation is None or organisation.kind != Organisation.Kind.SCHOOL:
+        return False
+    if school_pk is not None and organisation.pk != school_pk:
+        return False
+    return organisation.municipality_id is not None and (
+        organisation.municipality_id == roadmap.owner.municipality_id
+    )
+
+
+def _executors(report: Report, roadmap: Roadmap, activity: Activity) -> list[Executor]:
     """The row's executors the report is about: all of them, or the school's own part."""
     executors = list(activity.executors.all())
     if report.school is None:
         return executors
-    return [e for e in executors if e.organisation_id == report.school.pk and e.person_id is None]
+    return [e for e in executors if _in_school_part(roadmap, e, report.school.pk)]
 
 
 def _obligations(report: Report, roadmap: Roadmap, activity: Activity) -> list[Obligation]:
     found = []
     windows = list(activity.windows.all())
-    for executor in _executors(report, activity):
+    for executor in _executors(report, roadmap, activity):
         marks = {m.window_id: m for m in executor.marks.all()}
-        school = executor.organisation if executor.person_id is None else None
+        school = executor.organisation if _in_school_part(roadmap, executor) else None
         for window in windows:
             mark = marks.get(window.pk)
             reading = reading_of(executor, window, mark, report.on)
@@ -158,8 +239,10 @@ def _obligations(report: Report, roadmap: Roadmap, activity: Activity) -> list[O
             obligation = Obligation(roadmap, activity, executor, window, mark, reading, report.on)
             found.append(obligation)
             report.readings[(executor.pk, window.pk)] = reading
-            if school is not None and school.kind == Organisation.Kind.SCHOOL:
-                report.by_school.setdefault(school.name, Counter())[reading.key] += 1
+            report.totals.update(_tally(reading))
+            report.by_roadmap.setdefault(roadmap.pk, Counter()).update(_tally(reading))
+            if school is not None:
+                report.by_school.setdefault(school.name, Counter()).update(_tally(reading))
             if reading.state.code == OVERDUE:
                 report.overdue.append(obligation)
             if reading.returned:
@@ -181,64 +264,145 @@ def _row_state(codes: list[int], *, undated: bool, dated: bool) -> str:
     return BY_CODE[IN_PROGRESS if done else NOT_DUE].key
 
 
-def _top_section(sections: dict, pk: int | None):
-    section = sections.get(pk)
-    while section is not None and section.parent_id in sections:
-        section = sections[section.parent_id]
-    return section
+# --- Who signs ----------------------------------------------------------------------------
+
+
+def signature_name(name: str) -> str:
+    """A name as a signature prints it: «И.О. Фамилия» (ГОСТ Р 7.0.97-2025, 5.23).
+
+    «Козлова В.А.», «В. А. Козлова» and «Козлова Вера Алексеевна» -> «В.А. Козлова»; a text that
+    is not a name (a role, a blank) is kept as it is.
+    """
+    name = normalise_person_name(name)
+    surname_first = re.fullmatch(r"([А-ЯЁ][а-яё]+(?:-[А-ЯЁ][а-яё]+)?)\s+([А-ЯЁ]\.(?:[А-ЯЁ]\.?)?)", name)
+    if surname_first:
+        initials = surname_first.group(2)
+        return f"{initials if initials.endswith('.') else initials + '.'} {surname_first.group(1)}"
+    full = re.fullmatch(r"([А-ЯЁ][а-яё]+(?:-[А-ЯЁ][а-яё]+)?)((?:\s+[А-ЯЁ][а-яё]+){1,2})", name)
+    if full:
+        return "".join(f"{part[0]}." for part in full.group(2).split()) + f" {full.group(1)}"
+    return name
+
+
+def signer_of(organisation: Organisation | None, approved_by: str = "") -> tuple[str, str]:
+    """(position, «И.О. Фамилия») of who signs for an organisation: its head, else the signer
+    of the roadmap's approval («В.А. Козлова, начальник Управления образованием»); blanks
+    when neither is known."""
+    head = (
+        Person.objects.filter(organisation=organisation, is_head=True).first()
+        if organisation is not None
+        else None
+    )
+    if head is not None:
+        return _capitalised(head.position or "Руководитель"), signature_name(head.full_name)
+    name, _, position = approved_by.partition(",")
+    if name.strip() and position.strip():
+        return _capitalised(position.strip()), signature_name(name)
+    return "", ""
+
+
+def department_of(municipality: Municipality) -> Organisation | None:
+    """The municipality's education department: who signs its report."""
+    return (
+        Organisation.objects.filter(municipality=municipality, kind=Organisation.Kind.DEPARTMENT)
+        .order_by("pk")
+        .first()
+    )
+
+
+def _capitalised(text: str) -> str:
+    return text[:1].upper() + text[1:]
+
+
+# --- The document ---------------------------------------------------------------------------
 
 
 def export_report(report: Report) -> bytes:
     document = new_document(landscape=True)
-    paragraph(
-        document, "Отчёт о выполнении дорожной карты", size=14, bold=True, align=WD_ALIGN_PARAGRAPH.CENTER
-    )
-    paragraph(document, report.title, size=12, bold=True, align=WD_ALIGN_PARAGRAPH.CENTER)
-    paragraph(
-        document, f"по состоянию на {report.on:%d.%m.%Y}", align=WD_ALIGN_PARAGRAPH.CENTER, space_after=8
-    )
-    for roadmap in report.roadmaps:
-        paragraph(document, f"{roadmap.title} ({roadmap.owner})", size=11)
-    paragraph(document)
+    width = usable_width(document)
+    _heading(document, report)
 
-    rows = _columns(ROW_KEYS, ROW_LABELS)
-    paragraph(document, bold_label="Мероприятия (строки дорожной карты)")
-    total = sum(report.activities.values())
-    _counts_table(document, f"Всего: {total}", [("Всего", report.activities)], rows, total_row=False)
+    paragraph(document, bold_label=f"1. Выполнение на {report.on:%d.%m.%Y}", space_after=4)
+    _totals_table(document, report.totals)
+    returned = report.totals["returned"]
+    if returned:
+        paragraph(
+            document,
+            f"{RETURNED.capitalize()} на доработку и снова ожидается: {returned} — считаются невыполненными.",
+            size=11,
+        )
+    rows = sum(report.activities.values())
+    rest = [
+        f"{ROW_LABELS[key].lower()} — {report.activities[key]}"
+        for key in (NO_DATE, NO_EXECUTOR)
+        if report.activities[key]
+    ]
+    paragraph(
+        document,
+        f"Мероприятий (строк дорожной карты) в отчёте: {rows}"
+        + (f"; из них {'; '.join(rest)}" if rest else "")
+        + ".",
+        size=11,
+    )
+    paragraph(document, UNIT_NOTE, size=10, align=WD_ALIGN_PARAGRAPH.JUSTIFY)
 
+    number = 2
+    states = [*_columns([s.key for s in STATES], ROW_LABELS), ("Всего", lambda c: c["total"])]
     if report.by_school:
         paragraph(document)
-        paragraph(document, bold_label="По школам (сроки исполнения каждой школы)")
-        columns = [*_columns([s.key for s in STATES], ROW_LABELS), ("Всего", lambda c: c.total())]
-        _counts_table(document, "Школа", sorted(report.by_school.items()), columns, total_row=True)
+        paragraph(
+            document,
+            bold_label=f"{number}. По школам ({UNIT[0].lower()}{UNIT[1:]} каждой школы)",
+            space_after=4,
+        )
+        _counts_table(document, "Школа", sorted(report.by_school.items()), states, width)
+        number += 1
     if report.by_section:
         paragraph(document)
-        paragraph(document, bold_label="По разделам")
-        named = [
-            (f"{section} — {title}" if len(report.roadmaps) > 1 else section, counts)
-            for title, section, counts in report.by_section
-        ]
-        _counts_table(document, "Раздел", named, rows, total_row=True)
+        paragraph(document, bold_label=f"{number}. По разделам", space_after=4)
+        named: list[tuple[str, Counter | None]] = []
+        previous = None
+        for roadmap, section, counts in report.by_section:
+            if len(report.roadmaps) > 1 and roadmap is not previous:
+                named.append((f"{roadmap.title} ({roadmap.owner})", None))  # a heading over its sections
+                previous = roadmap
+            named.append((section, counts))
+        _counts_table(document, "Раздел", named, states, width)
+        number += 1
 
+    windows = report.overdue_windows
     paragraph(document)
-    paragraph(document, bold_label=f"Просроченные мероприятия: {len(report.overdue)}")
-    if report.overdue:
+    paragraph(
+        document,
+        bold_label=f"{number}. Просроченные мероприятия: {len(windows)} {plural(len(windows), 'срок', 'срока', 'сроков')}",
+        space_after=4,
+    )
+    number += 1
+    if windows:
         table = _table(
             document,
-            ["№", "Мероприятие", "Срок", "Исполнитель", "Состояние", "Дней просрочки"],
-            [14, 100, 30, 56, 38, 24],
+            ["№", "Мероприятие", "Срок", "Исполнители, не выполнившие в срок", "Дней просрочки"],
+            [14, 118, 40, 66, 24],
         )
-        for item in sorted(report.overdue, key=lambda o: (-o.days, o.activity.order)):
+        for group in windows:
+            first = group[0]
             cells = table.add_row().cells
-            fill(cells[0], item.activity.number)
-            fill(cells[1], item.activity.content)
-            fill(cells[2], f"{item.activity.deadline_text}\n({item.window})")
-            fill(cells[3], str(item.executor))
-            fill(cells[4], item.reading.label)
-            fill(cells[5], str(item.days), align=WD_ALIGN_PARAGRAPH.CENTER)
+            fill(cells[0], first.activity.number, align=WD_ALIGN_PARAGRAPH.CENTER)
+            content = first.activity.content
+            if len(report.roadmaps) > 1:
+                content += f"\n({first.roadmap.title})"
+            fill(cells[1], content)
+            fill(cells[2], _deadline(first))
+            fill(cells[3], "\n".join(_executor_line(o) for o in group))
+            fill(cells[4], str(first.days), align=WD_ALIGN_PARAGRAPH.CENTER)
+        keep_rows_whole(table)
 
     paragraph(document)
-    paragraph(document, bold_label=f"Отметки, возвращённые на доработку: {len(report.returned)}")
+    paragraph(
+        document,
+        bold_label=f"{number}. Отметки, возвращённые на доработку: {len(report.returned)}",
+        space_after=4,
+    )
     if report.returned:
         table = _table(
             document,
@@ -248,7 +412,7 @@ def export_report(report: Report) -> bytes:
         for item in report.returned:
             mark = item.mark
             cells = table.add_row().cells
-            fill(cells[0], item.activity.number)
+            fill(cells[0], item.activity.number, align=WD_ALIGN_PARAGRAPH.CENTER)
             fill(cells[1], item.activity.content)
             fill(cells[2], str(item.executor))
             fill(cells[3], item.reading.label)
@@ -258,9 +422,86 @@ def export_report(report: Report) -> bytes:
                 mark.reviewed_by.get_full_name() or mark.reviewed_by.username if mark.reviewed_by else ""
             )
             fill(cells[5], "\n".join(filter(None, [mark.review_comment, reviewer])))
+        keep_rows_whole(table)
+
+    _signature(document, report.signature, width)
     out = io.BytesIO()
     document.save(out)
     return out.getvalue()
+
+
+def heading_of(report: Report) -> str:
+    return (
+        "Отчёт о выполнении дорожной карты"
+        if len(report.roadmaps) == 1
+        else "Отчёт о выполнении дорожных карт"
+    )
+
+
+def _heading(document, report: Report) -> None:
+    """The title once: what the report is, whose roadmap (or which scope), and the date."""
+    center = WD_ALIGN_PARAGRAPH.CENTER
+    heading = heading_of(report)
+    document.core_properties.title = heading
+    paragraph(document, heading, size=14, bold=True, align=center)
+    single = report.roadmaps[0] if len(report.roadmaps) == 1 else None
+    if single is not None and report.school is None:
+        paragraph(document, f"«{single.title}»", size=12, bold=True, align=center)
+        paragraph(document, str(single.owner), align=center)
+    elif report.title:
+        paragraph(document, report.title, size=12, bold=True, align=center)
+    paragraph(document, f"по состоянию на {report.on:%d.%m.%Y}", align=center, space_after=8)
+    if single is None or report.school is not None:
+        paragraph(
+            document, bold_label="Дорожные карты в отчёте:" if single is None else "Дорожная карта:", size=11
+        )
+        for index, roadmap in enumerate(report.roadmaps, start=1):
+            prefix = f"{index}. " if single is None else ""
+            paragraph(
+                document,
+                f"{prefix}{roadmap.title} ({roadmap.owner})",
+                size=11,
+                align=WD_ALIGN_PARAGRAPH.JUSTIFY,
+            )
+        paragraph(document)
+
+
+def _deadline(item: Obligation) -> str:
+    """The row's «Срок» as written, and the window it was read as when that says more."""
+    text, window = " ".join(item.activity.deadline_text.split()), str(item.window)
+    return text if not text or text == window else f"{text}\n({window})"
+
+
+def _executor_line(item: Obligation) -> str:
+    return f"{item.executor} ({RETURNED})" if item.reading.returned else str(item.executor)
+
+
+def _signature(document, signature: Signature, width: int) -> None:
+    """The signer's line — position left, the line for the signature, «И.О. Фамилия» right —
+    and who compiled the report under it (ГОСТ Р 7.0.97-2025, 5.23 and 5.26): one borderless
+    row that does not split, so the two stay together on the last page; and with the text
+    before it, so that it never stands alone on a page."""
+    body = document.element.body
+    last = body[-2] if body[-1].tag == qn("w:sectPr") else body[-1]
+    before = last.xpath("./w:tr[last()]//w:p") if last.tag == qn("w:tbl") else [last]
+    for p in before:
+        Paragraph(p, document).paragraph_format.keep_with_next = True
+    for _ in range(2):
+        paragraph(document).paragraph_format.keep_with_next = True
+    columns = [Mm(130), Mm(45)]
+    table = new_table(document, [*columns, width - sum(columns)], borders=False)
+    cells = table.rows[0].cells
+    compiler = " ".join(signature.compiler.split()) or BLANK
+    phone = " ".join(signature.phone.split()) or BLANK
+    fill(cells[0], signature.position or BLANK * 2, size=12)
+    for _ in range(3):
+        cells[0].add_paragraph()
+    line = cells[0].add_paragraph().add_run(f"Исполнитель: {compiler}, тел. {phone}")
+    line.font.size = Pt(10)
+    fill(cells[1], BLANK, size=12, align=WD_ALIGN_PARAGRAPH.CENTER)
+    name = signature_name(signature.signer) if signature.signer else BLANK
+    fill(cells[2], name, size=12, align=WD_ALIGN_PARAGRAPH.RIGHT)
+    keep_rows_whole(table)
 
 
 Column = tuple[str, Callable[[Counter], int]]
@@ -274,24 +515,49 @@ def _table(document, titles: list[str], widths_mm: list[int]):
     table = new_table(document, [Mm(w) for w in widths_mm])
     repeat_as_header(table.rows[0])
     for cell, title in zip(table.rows[0].cells, titles, strict=True):
-        fill(cell, title, bold=True, align=WD_ALIGN_PARAGRAPH.CENTER)
+        fill(cell, title, bold=True, size=10, align=WD_ALIGN_PARAGRAPH.CENTER)
     return table
 
 
-def _counts_table(document, first: str, rows, columns: list[Column], *, total_row: bool) -> None:
-    width = 24
+def _percent(part: int, whole: int) -> str:
+    """As the dashboards round it (one decimal), with a decimal comma."""
+    return f"{round(100 * part / whole, 1) if whole else 0.0:.1f}".replace(".", ",")
+
+
+def _totals_table(document, totals: Counter) -> None:
+    table = _table(document, ["Состояние", UNIT, "Доля, %"], [120, 50, 30])
+    for label, count in [*((s.label, totals[s.key]) for s in STATES), ("Всего", totals["total"])]:
+        cells = table.add_row().cells
+        bold = label == "Всего"
+        fill(cells[0], label, bold=bold)
+        fill(cells[1], str(count), bold=bold, align=WD_ALIGN_PARAGRAPH.CENTER)
+        fill(cells[2], _percent(count, totals["total"]), bold=bold, align=WD_ALIGN_PARAGRAPH.CENTER)
+    keep_rows_whole(table)
+
+
+def _counts_table(
+    document, first: str, rows: list[tuple[str, Counter | None]], columns: list[Column], width: int
+) -> None:
+    """A row per (name, counts), and the sum under them; a name without counts heads a group."""
+    column = 26
     table = _table(
-        document, [first, *(t for t, _ in columns)], [262 - width * len(columns)] + [width] * len(columns)
+        document,
+        [first, *(t for t, _ in columns)],
+        [round(width / Mm(1)) - column * len(columns)] + [column] * len(columns),
     )
     grand = Counter()
     for name, counts in rows:
+        if counts is None:
+            fill(merged_row(table, width), name, bold=True, italic=True)
+            continue
         grand.update(counts)
         cells = table.add_row().cells
         fill(cells[0], name)
         for cell, (_, value) in zip(cells[1:], columns, strict=True):
             fill(cell, str(value(counts)), align=WD_ALIGN_PARAGRAPH.CENTER)
-    if total_row and len(rows) > 1:
+    if sum(counts is not None for _, counts in rows) > 1:
         cells = table.add_row().cells
         fill(cells[0], "Итого", bold=True)
         for cell, (_, value) in zip(cells[1:], columns, strict=True):
             fill(cell, str(value(grand)), bold=True, align=WD_ALIGN_PARAGRAPH.CENTER)
+    keep_rows_whole(table)

@@ -22,9 +22,10 @@ from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST
 
 from roadmaps.deadlines import parse_deadline
-from roadmaps.documents.build import Job, Kind, build, content_type, file_name, job_get
+from roadmaps.documents.build import Job, Kind, build, content_type, file_name, job_get, subject_of
 from roadmaps.documents.forms import ImportHeaderForm, ImportUploadForm, ReportForm, RowFormSet
 from roadmaps.documents.importer import executor_status, import_roadmap, summary
+from roadmaps.documents.report import department_of, signer_of
 from roadmaps.documents.services import ImportRefused, roadmap_import
 from roadmaps.documents.tasks import build_document_later
 from roadmaps.models import Activity, Executor, Roadmap
@@ -45,8 +46,7 @@ def roadmap_export(request: HttpRequest, pk: int, kind: str) -> HttpResponse:
     if kind not in (Kind.DOCX, Kind.DOCX_MARKS, Kind.XLSX):
         raise Http404
     roadmap = get_roadmap_for_user(request.user, pk)
-    title = "Дорожная карта" + (" с отметками" if kind == Kind.DOCX_MARKS else "")
-    job = _job(request, kind, [roadmap.pk], title=f"{title} — {roadmap.owner}")
+    job = _job(request, kind, [roadmap.pk], title=roadmap.title, subject=subject_of(roadmap))
     return _deliver(request, job)
 
 
@@ -54,7 +54,9 @@ def roadmap_export(request: HttpRequest, pk: int, kind: str) -> HttpResponse:
 @require_POST
 def municipality_export(request: HttpRequest, pk: int) -> HttpResponse:
     municipality, roadmaps = _municipality_roadmaps(request, pk)
-    job = _job(request, Kind.XLSX, roadmaps, title=f"Дорожные карты — {municipality}")
+    job = _job(
+        request, Kind.XLSX, roadmaps, title=f"Дорожные карты — {municipality}", subject=str(municipality)
+    )
     return _deliver(request, job)
 
 
@@ -71,6 +73,8 @@ def roadmap_report(request: HttpRequest, pk: int) -> HttpResponse:
         request,
         [roadmap],
         f"{roadmap.title} ({roadmap.owner})",
+        subject=subject_of(roadmap),
+        signer=lambda: signer_of(roadmap.owner, roadmap.approved_by),
         back=roadmap.get_absolute_url(),
         where=lambda on: Where.OWN_PAGE,
     )
@@ -81,7 +85,20 @@ def roadmap_report(request: HttpRequest, pk: int) -> HttpResponse:
 def municipality_report(request: HttpRequest, pk: int) -> HttpResponse:
     municipality = get_municipality_for_user(request.user, pk)
     roadmaps = Roadmap.objects.visible_to(request.user).filter(owner__municipality=municipality)
-    return _report(request, roadmaps.order_by("-period_start", "title"), f"Дорожные карты: {municipality}")
+
+    def signer() -> tuple[str, str]:
+        # The department's head, else whoever approved the department's latest roadmap.
+        department = department_of(municipality)
+        approved = roadmaps.filter(owner=department).exclude(approved_by="").order_by("-period_start")
+        return signer_of(department, approved.values_list("approved_by", flat=True).first() or "")
+
+    return _report(
+        request,
+        roadmaps.order_by("-period_start", "title"),
+        f"Дорожные карты: {municipality}",
+        subject=str(municipality),
+        signer=signer,
+    )
 
 
 @login_required
@@ -93,7 +110,14 @@ def school_report(request: HttpRequest, pk: int) -> HttpResponse:
     roadmaps = Roadmap.objects.visible_to(request.user).filter(pk__in=part).order_by("-period_start", "title")
     if request.method == "GET" and not roadmaps.exists():
         messages.info(request, f"{school} не названа исполнителем ни в одной дорожной карте.")
-    return _report(request, roadmaps, f"Школа: {school.name}", school=school)
+    return _report(
+        request,
+        roadmaps,
+        f"Школа: {school.name}",
+        subject=str(school),
+        signer=lambda: signer_of(school),
+        school=school,
+    )
 
 
 def _where_on(on: date) -> Where:
@@ -105,17 +129,42 @@ def _report(
     roadmaps: Iterable[Roadmap],
     scope: str,
     *,
+    subject: str,
+    signer: Callable[[], tuple[str, str]],
     school=None,
     back: str = "",
     where: Callable[[date], Where] = _where_on,
 ) -> HttpResponse:
-    form = ReportForm(request.POST or None)
+    """The report's form, and the report once posted. ``signer``: who signs by default
+    (position, name), asked only for the empty form."""
+    if request.method == "POST":
+        form = ReportForm(request.POST)
+    else:
+        position, name = signer()
+        form = ReportForm(
+            initial={
+                "signer_position": position,
+                "signer_name": name,
+                "compiler": request.user.get_full_name(),
+            }
+        )
     if request.method == "POST" and form.is_valid():
-        on = form.cleaned_data["on"]
+        data = form.cleaned_data
+        on = data["on"]
         counted = [roadmap.pk for roadmap in roadmaps if counts_on_page(roadmap, where(on))]
         if counted:
             job = _job(
-                request, Kind.REPORT, counted, title=scope, on=on, school=school.pk if school else None
+                request,
+                Kind.REPORT,
+                counted,
+                title=scope,
+                subject=subject,
+                on=on,
+                school=school.pk if school else None,
+                compiler=data["compiler"],
+                phone=data["phone"],
+                signer_position=data["signer_position"],
+                signer_name=data["signer_name"],
             )
             return _deliver(request, job)
         messages.info(
@@ -144,15 +193,26 @@ def _municipality_roadmaps(request: HttpRequest, pk: int) -> tuple[Municipality,
 
 
 def _job(
-    request: HttpRequest, kind: str, roadmaps: list[int], *, title: str, on: date | None = None, school=None
+    request: HttpRequest,
+    kind: str,
+    roadmaps: list[int],
+    *,
+    title: str,
+    subject: str = "",
+    on: date | None = None,
+    school=None,
+    **signature: str,
 ) -> Job:
+    """``signature``: a report's compiler, phone, signer_position and signer_name."""
     return Job(
         user=request.user.pk,
         kind=Kind(kind).value,
         roadmaps=roadmaps,
         school=school,
-        on=(on or date.today()).isoformat(),
+        on=(on or timezone.localdate()).isoformat(),
         title=title,
+        subject=subject or title,
+        **signature,
         path=None,
         error=None,
     )

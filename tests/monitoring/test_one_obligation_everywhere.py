@@ -18,6 +18,7 @@ import pytest
 from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
+from docx import Document
 from openpyxl import load_workbook
 
 from monitoring.publishing.calendar import calendar_events
@@ -25,9 +26,9 @@ from monitoring.publishing.public_page import obligation_counts
 from monitoring.reminders.scan import pending_pairs
 from roadmaps.documents.report import build_report
 from roadmaps.documents.rows import fetch_roadmaps
-from roadmaps.models import Activity, CompletionMark, DeadlineWindow, Executor, Roadmap
+from roadmaps.models import Activity, CompletionMark, DeadlineWindow, Executor, Roadmap, Section
 from roadmaps.obligations import STATES, progress_by_school
-from schools.models import academic_year_of
+from schools.models import Person, academic_year_of
 from tests.obligation_world import Built, build
 
 pytestmark = pytest.mark.django_db
@@ -167,3 +168,60 @@ def test_a_returned_mark_resumes_everywhere_once_returned(client, built):
     rows = pending_pairs(Q(organisation=world.school, activity=late), on=today)
     assert len(rows) == 1
     assert progress_by_school([world.school.pk], on=today)[world.school.pk]["done"] == 1
+
+
+def _report_tables(response) -> list:
+    assert response.status_code == 200, response.content[:500]
+    return Document(io.BytesIO(b"".join(response.streaming_content))).tables
+
+
+def _figures(tables) -> dict[str, int]:
+    """The report's «Выполнение на …» table: pairs per state and the total, as the dashboard's keys."""
+    table = next(t for t in tables if t.rows[0].cells[0].text == "Состояние")
+    assert table.rows[0].cells[1].text == "Пар «срок × исполнитель»"  # the dashboards' unit and words
+    count = {row.cells[0].text: int(row.cells[1].text) for row in table.rows[1:]}
+    return {"total": count["Всего"], **{state.key: count[state.label] for state in STATES}}
+
+
+def test_the_report_counts_what_the_dashboards_count_in_their_unit(client, superuser, built):
+    """Roadmap, municipality and school: the report's figures are the dashboard's for the same
+    scope and day — pairs «срок × исполнитель», by state, by section, the overdue deadlines."""
+    world, today = built.world, timezone.localdate()
+    # A row naming the school's director, not the school: the school's part on its dashboard.
+    director = Person.objects.create(
+        full_name="Директорова А.А.", position="директор", organisation=world.school, is_head=True
+    )
+    section = Section.objects.create(roadmap=world.roadmap, number="2", title="Раздел второй", order=1)
+    row = Activity.objects.create(
+        roadmap=world.roadmap, section=section, number="2.1.", order=50, content="Строка директора"
+    )
+    DeadlineWindow.objects.create(activity=row, end=today - timedelta(days=3))
+    Executor.objects.create(
+        activity=row, kind="person", label="Директорова А.А.", person=director, organisation=world.school
+    )
+    on = {"on": today.isoformat()}
+    client.force_login(superuser)
+    roadmap_page = client.get(reverse("monitoring:roadmap_dashboard", args=[world.roadmap.pk]), on)
+    municipality = _dashboard_totals(client, "municipality", world.municipality.pk, **on)
+    school = _dashboard_totals(client, "school", world.school.pk, **on)
+    assert school["total"] == 7 and school["overdue"] == 3  # the director's row counts for the school
+
+    client.force_login(world.staff)
+    tables = _report_tables(client.post(reverse("documents:roadmap_report", args=[world.roadmap.pk]), on))
+    assert _figures(tables) == {key: roadmap_page.context["total"][key] for key in KEYS}
+    sections = next(t for t in tables if t.rows[0].cells[0].text == "Раздел")
+    in_report = {
+        r.cells[0].text: int(r.cells[-1].text) for r in sections.rows[1:] if r.cells[0].text != "Итого"
+    }
+    on_page = {
+        (f"{r['number']}. {r['title']}" if r["title"] else "Без раздела"): r["total"]
+        for r in roadmap_page.context["sections"]
+    }
+    assert in_report == on_page == {"Без раздела": 8, "2. Раздел второй": 1}
+    report = build_report(roadmaps=fetch_roadmaps([world.roadmap.pk]), on=today)
+    assert len(report.overdue_windows) == roadmap_page.context["overdue"].paginator.count
+
+    response = client.post(reverse("documents:municipality_report", args=[world.municipality.pk]), on)
+    assert _figures(_report_tables(response)) == municipality
+    response = client.post(reverse("documents:school_report", args=[world.school.pk]), on)
+    assert _figures(_report_tables(response)) == school

@@ -34,8 +34,12 @@ def test_the_roadmap_prints_on_landscape_a4_in_times_new_roman(taganrog):
     assert section.orientation == WD_ORIENT.LANDSCAPE
     assert (round(section.page_width.mm), round(section.page_height.mm)) == (297, 210)
     assert document.styles["Normal"].font.name == "Times New Roman"
-    footer = section.footer._element.xml
-    assert "PAGE" in footer and "fldChar" in footer
+    # ГОСТ Р 7.0.97-2025: the number in the middle of the top margin, none on the first page.
+    assert section.different_first_page_header_footer
+    header = section.header.paragraphs[0]
+    assert header.alignment == WD_ALIGN_PARAGRAPH.CENTER
+    assert " PAGE " in header._p.xml and "fldChar" in header._p.xml
+    assert "PAGE" not in section.first_page_header._element.xml
 
 
 def test_the_approval_block_is_right_aligned_above_the_title(taganrog):
