@@ -39,7 +39,7 @@ from typing import NamedTuple
 from django.db.models import Case, Count, F, FilteredRelation, Q, QuerySet, Value, When
 
 from roadmaps.models import CompletionMark, DeadlineWindow, Executor, Roadmap
-from schools.models import academic_year_bounds, academic_year_of
+from schools.models import Organisation, academic_year_bounds, academic_year_of
 
 
 class State(NamedTuple):
@@ -313,6 +313,20 @@ def school_part(school_ids) -> Q:
     return Q(
         organisation__in=school_ids,
         activity__roadmap__owner__municipality=F("organisation__municipality"),
+    )
+
+
+def is_school_part(roadmap, executor, school_pk: int | None = None) -> bool:
+    """``school_part`` for an executor in hand (its organisation loaded): a row naming the school
+    (or one of its people) in a roadmap of the school's own municipality. Without ``school_pk``,
+    any school's part."""
+    organisation = executor.organisation
+    if organisation is None or organisation.kind != Organisation.Kind.SCHOOL:
+        return False
+    if school_pk is not None and organisation.pk != school_pk:
+        return False
+    return organisation.municipality_id is not None and (
+        organisation.municipality_id == roadmap.owner.municipality_id
     )
 
 

@@ -122,9 +122,13 @@ def file_name(job: Job) -> str:
             what += " с отметками"
         when = on.isoformat()
     subject = _safe(job.get("subject") or job["title"])
+    after = ""
+    if kind != Kind.REPORT and subject.casefold().startswith("дорожн"):
+        # The title already says what it is: not «Дорожная карта — Дорожная карта по …».
+        what, after = "", what.removeprefix("Дорожная карта").removeprefix("Дорожные карты").strip()
     limit = SUBJECT_LENGTH
     while True:
-        stem = " — ".join(part for part in (what, shortened(subject, limit), when) if part)
+        stem = " — ".join(part for part in (what, shortened(subject, limit), after, when) if part)
         if len(stem.encode()) <= NAME_BYTES or limit <= 10:
             return f"{stem.rstrip(' .')}.{extension(kind)}"
         limit -= 10

@@ -67,6 +67,7 @@ from roadmaps.obligations import (
     RETURNED,
     STATES,
     Reading,
+    is_school_part,
     reading_of,
 )
 from schools.models import Municipality, Organisation, Person
@@ -204,25 +205,12 @@ def _tally(reading: Reading) -> Counter:
     return Counter({"total": 1, reading.key: 1, "returned": int(reading.returned)})
 
 
-def _in_school_part(roadmap: Roadmap, executor: Executor, school_pk: int | None = None) -> bool:
-    """``obligations.school_part`` for an executor in hand: a row naming the school (or one of
-    its people) in a roadmap of the school's own municipality. Without ``school_pk``, any school."""
-    organisation = executor.organisation
-    if organisation is None or organisation.kind != Organisation.Kind.SCHOOL:
-        return False
-    if school_pk is not None and organisation.pk != school_pk:
-        return False
-    return organisation.municipality_id is not None and (
-        organisation.municipality_id == roadmap.owner.municipality_id
-    )
-
-
 def _executors(report: Report, roadmap: Roadmap, activity: Activity) -> list[Executor]:
     """The row's executors the report is about: all of them, or the school's own part."""
     executors = list(activity.executors.all())
     if report.school is None:
         return executors
-    return [e for e in executors if _in_school_part(roadmap, e, report.school.pk)]
+    return [e for e in executors if is_school_part(roadmap, e, report.school.pk)]
 
 
 def _obligations(report: Report, roadmap: Roadmap, activity: Activity) -> list[Obligation]:
@@ -230,7 +218,7 @@ def _obligations(report: Report, roadmap: Roadmap, activity: Activity) -> list[O
     windows = list(activity.windows.all())
     for executor in _executors(report, roadmap, activity):
         marks = {m.window_id: m for m in executor.marks.all()}
-        school = executor.organisation if _in_school_part(roadmap, executor) else None
+        school = executor.organisation if is_school_part(roadmap, executor) else None
         for window in windows:
             mark = marks.get(window.pk)
             reading = reading_of(executor, window, mark, report.on)

@@ -315,3 +315,17 @@ def test_a_file_name_is_safe_on_every_system_and_short_enough():
 def test_a_short_title_is_kept_whole():
     roadmap = Roadmap(title="Антирисковая программа", owner=Organisation(name="МОБУ СОШ № 6"))
     assert subject_of(roadmap) == "Антирисковая программа — МОБУ СОШ № 6"
+
+
+@pytest.mark.parametrize(
+    ("kind", "expected"),
+    [
+        (Kind.DOCX, "Дорожная карта по поддержке ШНОР — УО — 2026-12-02.docx"),
+        (Kind.DOCX_MARKS, "Дорожная карта по поддержке ШНОР — УО — с отметками — 2026-12-02.docx"),
+        (Kind.REPORT, "Отчёт о выполнении — Дорожная карта по поддержке ШНОР — УО — на 02.12.2026.docx"),
+    ],
+)
+def test_a_title_that_says_roadmap_is_not_said_twice_in_the_file_name(kind, expected):
+    subject = "Дорожная карта по поддержке ШНОР — УО"
+    job = Job(kind=kind, roadmaps=[1], on="2026-12-02", title=subject, subject=subject)
+    assert file_name(job) == expected
