@@ -4,10 +4,14 @@
 2. formats picks the reader (word, excel, …) that turns it into lines of text and grids of cells.
 3. The roadmap table is the first whose header names a deadline and a responsible
    column; a header may take two rows, and a row of column numbers may follow it.
-   Tables right after it with the same columns continue it (a document cut in pieces).
-4. Rows become sections (one cell across the table), activities, sub-rows of an
-   activity, or the rest of the row above cut by a page break.
-5. The text above the table gives the approval block, title, goal and tasks.
+   Tables right after it with the same columns continue it (a document cut in pieces by
+   page breaks, its header repeated or not); a split row is rejoined at the cut.
+4. Stamps and signatures before and after the roadmap, and signature rows at the end of its
+   table, are told by what they hold (``preamble.is_signature``) and left out of the rows.
+5. Rows become sections, activities, sub-rows of an activity, or the rest of the row above
+   cut by a page break (``_Builder`` says how they are told apart).
+6. The text above the table gives the approval block, title, goal and tasks; the stamps and
+   signatures give the approver when the approval block names none.
 
 Pure Python: nothing here touches the database.
 """
@@ -22,7 +26,7 @@ from typing import Any
 from roadmaps.deadlines import parse_deadline
 from roadmaps.documents.columns import FIELD_ORDER, Field, classify
 from roadmaps.documents.formats import read_sources
-from roadmaps.documents.preamble import infer_period, read_preamble
+from roadmaps.documents.preamble import infer_period, is_signature, read_preamble
 from roadmaps.documents.readers import Cell, Grid, Source
 from roadmaps.responsible import OrgKind, RefKind, recognise
 from roadmaps.uploads import UnsafeFile, check_upload
@@ -31,6 +35,12 @@ _SECTION_NUMBER = re.compile(r"^((?:[IVXLC]{1,5}|\d{1,2})(?:\.\d{1,2})*)[.)]?\s+
 _ROW_NUMBER = re.compile(r"^(?:[IVXLC]{1,5}|\d{1,3})(?:[.)]\d{0,3})*\.{0,2}\)?$")
 _CONTINUES = re.compile(r"^[a-zа-яё,;:)»\]]")
 _STAGE = re.compile(r"\bэтап\b", re.I)
+# «Раздел 2. Организационные мероприятия», «Этап 1. Подготовительный», «Итоговый этап».
+_LABELLED = re.compile(
+    r"^(раздел|этап|блок|модуль)\s+((?:[IVXLC]{1,5}|\d{1,2})(?:\.\d{1,2})*)[.):]?\s*(.*)$", re.I | re.S
+)
+_HEADING_WORDS = re.compile(r"^(?:раздел|этап|блок|модуль)\s+(?:[IVXLC]{1,5}|\d)|\bэтап\W*$", re.I)
+_BULLET = re.compile(r"^[-–—•·▪]")
 
 
 def import_roadmap(content: bytes, filename: str = "") -> dict[str, Any]:
@@ -55,10 +65,11 @@ def import_roadmap(content: bytes, filename: str = "") -> dict[str, Any]:
 @dataclass
 class _Table:
     preamble: list[str]
+    signatures: list[str]  # stamps and signatures after the roadmap (and at the end of its table)
     columns: list[Field | None]  # per grid column
     titles: list[str]  # the document's headings, one per distinct column
     header: list[Cell]
-    rows: list[list[Cell]]
+    pieces: list[Grid]  # the table's rows, one grid per piece of a table cut by page breaks
 
 
 def _find_table(source: Source) -> _Table | None:
@@ -74,20 +85,53 @@ def _find_table(source: Source) -> _Table | None:
             lines += _grid_lines(block)
             continue
         start, taken, columns, titles = header
-        rows = block[start + taken :]
-        # A roadmap cut into several tables (page breaks, pasted pieces) goes on in them.
-        for later in blocks[index + 1 :]:
+        pieces = [block[start + taken :]]
+        # A roadmap cut into several tables (page breaks, pasted pieces) goes on in them; a
+        # signature table of the same width is taken too, and its rows left out as the
+        # signature rows at the end of the table are.
+        after = index + 1
+        while after < len(blocks):
+            later = blocks[after]
             if isinstance(later, str):
                 if later.strip():
                     break
-                continue
-            if not later or len(later[0]) != len(columns):
+            elif later and len(later[0]) == len(columns):
+                pieces.append(later[_repeated_header(later) :])
+            else:
                 break
-            again = _header(later)
-            rows += later[again[0] + again[1] :] if again else later
+            after += 1
         # An XLSX sheet is one grid: the rows above its header are the preamble.
-        return _Table(lines + _grid_lines(block[:start]), columns, titles, block[start], rows)
+        return _Table(
+            lines + _grid_lines(block[:start]),
+            _lines_after(blocks[after:]),
+            columns,
+            titles,
+            block[start],
+            pieces,
+        )
     return None
+
+
+def _repeated_header(grid: Grid) -> int:
+    """How many rows at the top of a continuing piece repeat the header (0 when it has none)."""
+    again = _header(grid)
+    if again is None or any(any(c.text for c in row) for row in grid[: again[0]]):
+        return 0
+    return again[0] + again[1]
+
+
+def _lines_after(blocks: list[str | Grid]) -> list[str]:
+    """The text after the roadmap, for the signature under it: paragraphs, and the tables
+    that hold a signature (a borderless table «Начальник … | ____ И.О. Фамилия»)."""
+    lines: list[str] = []
+    for block in blocks[:40]:
+        if isinstance(block, str):
+            lines.append(block)
+        elif _header(block) is not None:
+            break
+        elif any(is_signature(_row_texts(row)) for row in block):
+            lines += _grid_lines(block)
+    return lines
 
 
 def _grid_lines(grid: Grid) -> list[str]:
@@ -122,7 +166,7 @@ def _header(grid: Grid) -> tuple[int, int, list[Field | None], list[str]] | None
                     seen.add(text)
                     titles.append(text)
             return r, taken, columns, titles
-        if r >= 3 and not _is_preamble_row(row):
+        if r >= 3 and not (_is_preamble_row(row) or is_signature(_row_texts(row))):
             return None
     return None
 
@@ -196,6 +240,95 @@ class _Row:
             "children": [child.as_dict() for child in self.children],
         }
 
+    @property
+    def has_own_dates(self) -> bool:
+        return bool(self.deadline or self.responsible)
+
+
+@dataclass
+class _Line:
+    """One row of the table read through its columns."""
+
+    cells: list[Cell]
+    row: _Row
+    merged_number: bool  # the number cell runs down from the row above
+    bare: bool  # text only in the number and content columns
+    bold: bool  # the content is bold
+    starts_piece: bool  # the first row of a table continued after a page break
+
+
+def _lines(table: _Table) -> list[_Line]:
+    """The rows of every piece, without blank rows, rows of column numbers and headers
+    repeated inside a piece."""
+    header = _folded(table.header)
+    out: list[_Line] = []
+    for piece in table.pieces:
+        first = bool(out)
+        for cells in piece:
+            if not any(c.text for c in cells) or _is_column_numbers(cells) or _folded(cells) == header:
+                continue
+            out.append(_line(cells, table.columns, starts_piece=first))
+            first = False
+    return out
+
+
+def _folded(row: list[Cell]) -> list[str]:
+    return [" ".join(c.text.split()).lower() for c in row]
+
+
+def _line(cells: list[Cell], columns: list[Field | None], *, starts_piece: bool) -> _Line:
+    values = _values(cells, columns)
+    number_cell = next((c for c, f in zip(cells, columns, strict=False) if f == Field.NUMBER), None)
+    merged_number = bool(number_cell and number_cell.continued and number_cell.text)
+    row = _Row(
+        number="" if merged_number else values.get(Field.NUMBER, "").replace("\n", " "),
+        content=values.get(Field.CONTENT, ""),
+        deadline=values.get(Field.DEADLINE, ""),
+        responsible=values.get(Field.RESPONSIBLE, ""),
+        expected_result=values.get(Field.RESULT, ""),
+    )
+    others = [c for c, f in zip(cells, columns, strict=False) if f not in (Field.NUMBER, Field.CONTENT)]
+    content = [c for c, f in zip(cells, columns, strict=False) if f == Field.CONTENT and c.text]
+    return _Line(
+        cells=cells,
+        row=row,
+        merged_number=merged_number,
+        bare=not merged_number and not any(c.text for c in others),
+        bold=bool(content) and all(c.bold for c in content),
+        starts_piece=starts_piece,
+    )
+
+
+def _without_signatures(lines: list[_Line]) -> tuple[list[_Line], list[str]]:
+    """The rows without the signature rows at the end of the table, and those rows' text.
+
+    Read upwards from the last row while the rows hold nothing but positions, names, dates
+    and signature marks; they are left out once together they make a signature."""
+    start = len(lines)
+    for i in range(len(lines) - 1, max(-1, len(lines) - 9), -1):
+        texts = _row_texts(lines[i].cells)
+        if (lines[i].row.number and _ROW_NUMBER.match(lines[i].row.number)) or not is_signature(
+            texts + [t for line in lines[i + 1 :] for t in _row_texts(line.cells)]
+        ):
+            if start < len(lines) and is_signature(texts):
+                continue
+            break
+        start = i
+    return lines[:start], [t for line in lines[start:] for t in _row_texts(line.cells)]
+
+
+def _numbers_its_rows(lines: list[_Line]) -> bool:
+    """Whether the roadmap numbers its activities (most rows with a deadline or an executor
+    carry a number)."""
+    rows = [line.row for line in lines if line.row.has_own_dates]
+    return bool(rows) and sum(bool(r.number) for r in rows) * 2 >= len(rows)
+
+
+def _extends(number: str, below: str) -> bool:
+    """«9.1» goes on from «9.» or «9»; «2..» does not go on from «2.»."""
+    base = number.rstrip(".) ")
+    return bool(base) and bool(re.match(re.escape(base) + r"[.)]\s*\d", below))
+
 
 def _values(row: list[Cell], columns: list[Field | None]) -> dict[Field, str]:
     values: dict[Field, list[str]] = {}
@@ -216,6 +349,7 @@ def _continues(row: _Row) -> bool:
 
 
 def _join(into: _Row, rest: _Row) -> None:
+    """Each column's text goes on in the same column above."""
     for name in ("content", "deadline", "responsible", "expected_result"):
         more = getattr(rest, name)
         if more:
@@ -225,7 +359,7 @@ def _join(into: _Row, rest: _Row) -> None:
 
 
 def _section_text(row: list[Cell], columns: list[Field | None]) -> str | None:
-    """The heading when one cell (maybe after the number) runs across the whole table."""
+    """The heading as printed when one cell (maybe after the number) runs across the table."""
     distinct = [c for c in _distinct(row) if c.text]
     if not distinct:
         return None
@@ -234,72 +368,139 @@ def _section_text(row: list[Cell], columns: list[Field | None]) -> str | None:
     if len(row) > 2 and spans[id(widest.owner)] >= len(row) - 1:
         rest = [c.text for c in distinct if c is not widest]
         if len(rest) == 1 and columns and columns[0] == Field.NUMBER and rest[0] == row[0].text:
-            return f"{rest[0].rstrip('.')}. {widest.text}"
+            return f"{rest[0]} {widest.text}"
         if not rest:
             return widest.text
     return None
 
 
 class _Builder:
-    def __init__(self, columns: list[Field | None], header: list[Cell]) -> None:
+    """Reads the rows in order into sections, activities and sub-rows.
+
+    What tells a section from an activity with sub-rows, in the documents departments type:
+
+    - A cell running across the table is a section; so is a row with text only in the
+      number and content columns when it names itself one («Раздел 2. …», «Этап …»,
+      «Итоговый этап»), or holds a heading in the number column instead of a number.
+    - Numbering is the document's outline. A row with a number and content but no
+      deadline, executor or result, whose next row carries a number under it («9.» then
+      «9.1», «9.2», … each with its own deadline and executor), is the section «9. …»
+      holding them. The parts of one activity are not numbered: «7.2 Проведение
+      мониторинга:» followed by unnumbered «- …» rows with their own deadlines is an
+      activity with sub-rows — as are the rows under a number merged down over them.
+    - Bold text alone in the content column (the number cell empty or holding a number)
+      is a section heading, unless the roadmap numbers its rows and unnumbered rows with
+      their own deadlines follow it (then it is an activity over its parts, typed bold).
+    - At the cut between two pieces of a table continued on the next page, the first row
+      without a number, in a roadmap that numbers its rows, is the rest of the row above,
+      whatever letter it starts with — unless it is one more «- …» part of the activity
+      above, or bold under a row that was not. Inside one piece the rest of a row is only
+      told by starting in lower case (or by an empty content cell).
+    """
+
+    def __init__(self, columns: list[Field | None], lines: list[_Line]) -> None:
         self.columns = columns
-        self.header_texts = [c.text for c in header]
+        self.lines = lines
+        self.numbered = _numbers_its_rows(lines)
         self.sections: list[dict[str, Any]] = []
         self.loose: list[_Row] = []  # rows before any section
         self.section: dict[str, Any] | None = None
         self.stage: dict[str, Any] | None = None
         self.top: _Row | None = None  # the last top-level row
         self.last: _Row | None = None  # the last row read, for page-break continuations
+        self.last_bold = False
         self.parent: _Row | None = None  # an activity whose sub-rows may follow
 
-    def add(self, row: list[Cell]) -> None:
-        if not any(c.text for c in row) or _is_column_numbers(row):
-            return
-        if [c.text for c in row] == self.header_texts:
-            return  # the header repeated on the next page
-        heading = _section_text(row, self.columns)
+    def build(self) -> None:
+        for i, line in enumerate(self.lines):
+            self.add(line, self.lines[i + 1] if i + 1 < len(self.lines) else None)
+
+    def add(self, line: _Line, below: _Line | None) -> None:
+        heading = self._heading(line, below)
         if heading is not None:
             self._section(heading)
             return
-        values = _values(row, self.columns)
-        number_cell = next((c for c, f in zip(row, self.columns, strict=False) if f == Field.NUMBER), None)
-        merged_number = bool(number_cell and number_cell.continued and number_cell.text)
-        current = _Row(
-            number="" if merged_number else values.get(Field.NUMBER, "").replace("\n", " "),
-            content=values.get(Field.CONTENT, ""),
-            deadline=values.get(Field.DEADLINE, ""),
-            responsible=values.get(Field.RESPONSIBLE, ""),
-            expected_result=values.get(Field.RESULT, ""),
-        )
-        if merged_number and self.top is not None:
+        current = line.row
+        if line.merged_number and self.top is not None:
             # The number cell runs down from the activity above: this is one of its sub-rows.
             self.parent = self.top
-        if self.parent is not None and (merged_number or self._is_subrow(current)):
+        if self._rest_at_cut(line):
+            _join(self.last, current)
+            return
+        if self.parent is not None and (line.merged_number or self._is_subrow(current)):
             self.parent.children.append(current)
-            self.last = current
+            self.last, self.last_bold = current, line.bold
             return
         if self.last is not None and not current.number and _continues(current):
             _join(self.last, current)
             return
         (self.section["_rows"] if self.section is not None else self.loose).append(current)
         self.top = self.last = current
+        self.last_bold = line.bold
         # An activity with no deadline and no executor of its own heads sub-rows that have them.
-        self.parent = current if not current.deadline and not current.responsible else None
+        self.parent = current if not current.has_own_dates else None
+
+    def _heading(self, line: _Line, below: _Line | None) -> str | None:
+        """The section heading as printed, when the row is one."""
+        merged = _section_text(line.cells, self.columns)
+        if merged is not None or not line.bare:
+            return merged
+        number, content = line.row.number, line.row.content
+        text = " ".join(filter(None, [number, content]))
+        if number and not _ROW_NUMBER.match(number):
+            return text  # a heading typed into the number column
+        if _HEADING_WORDS.search(text):
+            return text
+        if not content:
+            return None
+        if number and not line.row.expected_result and below is not None:
+            if _extends(number, below.row.number) and below.row.has_own_dates:
+                return text
+        if line.bold and not (line.starts_piece and self.last is not None and self.last_bold):
+            parts_follow = (
+                self.numbered and below is not None and not below.row.number and below.row.has_own_dates
+            )
+            if not parts_follow:
+                return text
+        return None
+
+    def _rest_at_cut(self, line: _Line) -> bool:
+        row = line.row
+        if not (line.starts_piece and self.numbered and self.last is not None):
+            return False
+        if row.number or line.merged_number:
+            return False
+        another_part = self.parent is not None and row.has_own_dates and bool(_BULLET.match(row.content))
+        return not another_part
 
     def _is_subrow(self, row: _Row) -> bool:
         if row.content and _CONTINUES.match(row.content):
             return False
         if row.number and not row.number.startswith(self.parent.number.rstrip(".") + "."):
             return False
-        return bool(row.deadline or row.responsible)
+        return row.has_own_dates
 
-    def _section(self, text: str) -> None:
-        match = _SECTION_NUMBER.match(text)
-        number, title = (match.group(1), match.group(2)) if match else ("", text)
+    def _section(self, heading: str) -> None:
+        kind = "stage" if _STAGE.search(heading) else "section"
+        if labelled := _LABELLED.match(heading):
+            word, number, title = labelled.groups()
+            kind = "stage" if word.lower() == "этап" else "section"
+            if not title.strip():
+                number, title = "", heading
+        elif match := _SECTION_NUMBER.match(heading):
+            number, title = match.group(1), match.group(2)
+        else:
+            number, title = "", heading
         number = number.rstrip(".")
-        section: dict[str, Any] = {"kind": "section", "number": number, "title": title.strip(), "_rows": []}
-        section["subsections"] = []
-        if _STAGE.search(title):
+        section: dict[str, Any] = {
+            "kind": "section",
+            "number": number,
+            "title": title.strip(),
+            "heading": heading.strip(),
+            "_rows": [],
+            "subsections": [],
+        }
+        if kind == "stage":
             section["kind"] = "stage"
             self.sections.append(section)
             self.stage = section
@@ -313,13 +514,14 @@ class _Builder:
             self.stage = None
         self.section = section
         self.top = self.last = self.parent = None
+        self.last_bold = False
 
 
 def _structure(table: _Table, filename: str) -> dict[str, Any]:
-    builder = _Builder(table.columns, table.header)
-    for row in table.rows:
-        builder.add(row)
-    meta = read_preamble(table.preamble)
+    lines, signatures = _without_signatures(_lines(table))
+    builder = _Builder(table.columns, lines)
+    builder.build()
+    meta = read_preamble(table.preamble, after=signatures + table.signatures)
     sections = [_finish(s) for s in builder.sections]
     activities = [row.as_dict() for row in builder.loose]
     approval = meta["approval"]
@@ -353,6 +555,7 @@ def _finish(section: dict[str, Any]) -> dict[str, Any]:
         "kind": section["kind"],
         "number": section["number"],
         "title": section["title"],
+        "heading": section["heading"],
         "activities": [row.as_dict() for row in section["_rows"]],
         "subsections": [_finish(s) for s in section["subsections"]],
     }
@@ -403,3 +606,29 @@ def summary(data: dict[str, Any]) -> dict[str, int]:
 
 def _count_top(sections: list[dict[str, Any]]) -> int:
     return sum(len(s["activities"]) + _count_top(s.get("subsections", [])) for s in sections)
+
+
+def rows_in_order(data: dict[str, Any]):
+    """Every activity row in document order, as ``import_roadmap --rows`` prints it."""
+
+    def rows(items, section, parent):
+        for row in items:
+            yield {
+                "section": section,
+                "number": row["number"] or None,
+                "content": row["content"] or None,
+                "deadline_text": row["deadline"] or None,
+                "responsible_text": row["responsible"] or None,
+                "expected_result": row.get("expected_result") or None,
+                "parent_number": (parent["number"] or None) if parent else None,
+            }
+            yield from rows(row.get("children", []), section, row)
+
+    def sections(items):
+        for section in items:
+            heading = section.get("heading") or " ".join(filter(None, [section["number"], section["title"]]))
+            yield from rows(section["activities"], heading, None)
+            yield from sections(section.get("subsections", []))
+
+    yield from rows(data.get("activities", []), None, None)
+    yield from sections(data.get("sections", []))
