@@ -26,7 +26,7 @@ from typing import Any
 from roadmaps.deadlines import parse_deadline
 from roadmaps.documents.columns import FIELD_ORDER, Field, classify
 from roadmaps.documents.formats import read_sources
-from roadmaps.documents.preamble import infer_period, is_signature, read_preamble
+from roadmaps.documents.preamble import infer_period, is_signature, is_signature_part, read_preamble
 from roadmaps.documents.readers import Cell, Grid, Source
 from roadmaps.responsible import OrgKind, RefKind, recognise
 from roadmaps.uploads import UnsafeFile, check_upload
@@ -302,19 +302,19 @@ def _line(cells: list[Cell], columns: list[Field | None], *, starts_piece: bool)
 def _without_signatures(lines: list[_Line]) -> tuple[list[_Line], list[str]]:
     """The rows without the signature rows at the end of the table, and those rows' text.
 
-    Read upwards from the last row while the rows hold nothing but positions, names, dates
-    and signature marks; they are left out once together they make a signature."""
+    The rows at the end that hold nothing but positions, names, dates and signature marks
+    (and no row number) are left out when together they make a signature."""
     start = len(lines)
-    for i in range(len(lines) - 1, max(-1, len(lines) - 9), -1):
-        texts = _row_texts(lines[i].cells)
-        if (lines[i].row.number and _ROW_NUMBER.match(lines[i].row.number)) or not is_signature(
-            texts + [t for line in lines[i + 1 :] for t in _row_texts(line.cells)]
-        ):
-            if start < len(lines) and is_signature(texts):
-                continue
+    while start > max(0, len(lines) - 8):
+        line = lines[start - 1]
+        numbered = bool(line.row.number and _ROW_NUMBER.match(line.row.number))
+        if numbered or not all(is_signature_part(t) for t in _row_texts(line.cells)):
             break
-        start = i
-    return lines[:start], [t for line in lines[start:] for t in _row_texts(line.cells)]
+        start -= 1
+    texts = [t for line in lines[start:] for t in _row_texts(line.cells)]
+    if not is_signature(texts):
+        return lines, []
+    return lines[:start], texts
 
 
 def _numbers_its_rows(lines: list[_Line]) -> bool:
@@ -384,8 +384,8 @@ class _Builder:
       «Итоговый этап»), or holds a heading in the number column instead of a number.
     - Numbering is the document's outline. A row with a number and content but no
       deadline, executor or result, whose next row carries a number under it («9.» then
-      «9.1», «9.2», … each with its own deadline and executor), is the section «9. …»
-      holding them. The parts of one activity are not numbered: «7.2 Проведение
+      «9.1», «9.2», … each with its own deadline and executor, or a heading «9.1» of its
+      own), is the section «9. …» holding them. The parts of one activity are not numbered: «7.2 Проведение
       мониторинга:» followed by unnumbered «- …» rows with their own deadlines is an
       activity with sub-rows — as are the rows under a number merged down over them.
     - Bold text alone in the content column (the number cell empty or holding a number)
@@ -406,6 +406,7 @@ class _Builder:
         self.loose: list[_Row] = []  # rows before any section
         self.section: dict[str, Any] | None = None
         self.stage: dict[str, Any] | None = None
+        self.path: list[dict[str, Any]] = []  # the numbered sections open, outermost first
         self.top: _Row | None = None  # the last top-level row
         self.last: _Row | None = None  # the last row read, for page-break continuations
         self.last_bold = False
@@ -454,7 +455,7 @@ class _Builder:
         if not content:
             return None
         if number and not line.row.expected_result and below is not None:
-            if _extends(number, below.row.number) and below.row.has_own_dates:
+            if _extends(number, below.row.number) and (below.row.has_own_dates or below.bare):
                 return text
         if line.bold and not (line.starts_piece and self.last is not None and self.last_bold):
             parts_follow = (
@@ -472,6 +473,14 @@ class _Builder:
             return False
         another_part = self.parent is not None and row.has_own_dates and bool(_BULLET.match(row.content))
         return not another_part
+
+    def _outer(self, number: str) -> dict[str, Any] | None:
+        """The open section «1» or «1.1» a section «1.1.2» goes in."""
+        while number and self.path:
+            if number.startswith(self.path[-1]["number"] + ".") and self.path[-1]["number"]:
+                return self.path[-1]
+            self.path.pop()
+        return None
 
     def _is_subrow(self, row: _Row) -> bool:
         if row.content and _CONTINUES.match(row.content):
@@ -504,14 +513,17 @@ class _Builder:
             section["kind"] = "stage"
             self.sections.append(section)
             self.stage = section
+            self.path = []
         elif self.stage is not None and not number:
             section["kind"] = "heading"
             self.stage["subsections"].append(section)
-        elif self.section is not None and number and number.startswith(self.section["number"] + "."):
-            self.section["subsections"].append(section)
+        elif (outer := self._outer(number)) is not None:
+            outer["subsections"].append(section)
+            self.path.append(section)
         else:
             self.sections.append(section)
             self.stage = None
+            self.path = [section]
         self.section = section
         self.top = self.last = self.parent = None
         self.last_bold = False

@@ -192,7 +192,7 @@ def is_signature(texts: list[str]) -> bool:
     each is a position, a name, a date or a signature mark, and together they hold a mark
     (underscores, «М.П.», «подпись», «УТВЕРЖДАЮ») or a position with a person's name."""
     texts = [" ".join(t.split()) for t in texts if t.strip()]
-    if not texts or not all(_signature_part(t) for t in texts):
+    if not texts or not all(is_signature_part(t) for t in texts):
         return False
     if any(_SIGNED.search(t) for t in texts):
         return True
@@ -200,7 +200,9 @@ def is_signature(texts: list[str]) -> bool:
     return named and any(_POSITION.match(t) for t in texts)
 
 
-def _signature_part(text: str) -> bool:
+def is_signature_part(text: str) -> bool:
+    """A position, a person's name, a date or a signature mark, and nothing else."""
+    text = " ".join(text.split())
     return bool(
         _SIGNED.search(text)
         or _NAME.match(_unsigned(text))
