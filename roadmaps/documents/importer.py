@@ -41,6 +41,8 @@ _LABELLED = re.compile(
 )
 _HEADING_WORDS = re.compile(r"^(?:раздел|этап|блок|модуль)\s+(?:[IVXLC]{1,5}|\d)|\bэтап\W*$", re.I)
 _BULLET = re.compile(r"^[-–—•·▪]")
+# The line over the second piece of a table cut by a page: «Продолжение таблицы 1».
+_CONTINUED_LABEL = re.compile(r"^(?:продолжение|окончание)\s+(?:таблицы|табл\.)", re.I)
 
 
 def import_roadmap(content: bytes, filename: str = "") -> dict[str, Any]:
@@ -68,7 +70,7 @@ class _Table:
     signatures: list[str]  # stamps and signatures after the roadmap (and at the end of its table)
     columns: list[Field | None]  # per grid column
     titles: list[str]  # the document's headings, one per distinct column
-    header: list[Cell]
+    header: Grid  # one or two rows
     pieces: list[Grid]  # the table's rows, one grid per piece of a table cut by page breaks
 
 
@@ -93,7 +95,7 @@ def _find_table(source: Source) -> _Table | None:
         while after < len(blocks):
             later = blocks[after]
             if isinstance(later, str):
-                if later.strip():
+                if later.strip() and not _CONTINUED_LABEL.match(later.strip()):
                     break
             elif later and len(later[0]) == len(columns):
                 pieces.append(later[_repeated_header(later) :])
@@ -106,7 +108,7 @@ def _find_table(source: Source) -> _Table | None:
             _lines_after(blocks[after:]),
             columns,
             titles,
-            block[start],
+            block[start : start + taken],
             pieces,
         )
     return None
@@ -258,17 +260,20 @@ class _Line:
 
 
 def _lines(table: _Table) -> list[_Line]:
-    """The rows of every piece, without blank rows, rows of column numbers and headers
-    repeated inside a piece."""
-    header = _folded(table.header)
+    """The rows of every piece, without blank rows. A header repeated inside a piece, or
+    its row of column numbers, is a cut too: the top of the next page."""
+    header = [_folded(row) for row in table.header]
     out: list[_Line] = []
     for piece in table.pieces:
-        first = bool(out)
+        cut = bool(out)
         for cells in piece:
-            if not any(c.text for c in cells) or _is_column_numbers(cells) or _folded(cells) == header:
+            if not any(c.text for c in cells):
                 continue
-            out.append(_line(cells, table.columns, starts_piece=first))
-            first = False
+            if _is_column_numbers(cells) or _folded(cells) in header:
+                cut = bool(out)
+                continue
+            out.append(_line(cells, table.columns, starts_piece=cut))
+            cut = False
     return out
 
 

@@ -292,31 +292,33 @@ def test_bold_headings_in_an_unnumbered_plan_are_sections():
 
 # A table continued on the next page.
 
-REPEATED_HEADERS = {
-    "exactly": [HEADER],
-    "with the row of column numbers": [HEADER, ["1", "2", "3", "4", "5"]],
-    "with other whitespace": [["№\nп/п", " Мероприятие", "Сроки ", "Ответственный", "Ожидаемый  результат"]],
-    "not repeated": [],
+FIRST_PAGE = [
+    HEADER,
+    ["1.", "Издание приказа", "Январь 2023 г.", "Управление образования", "Приказ"],
+    ["2.", "Обсуждение программы помощи школе совместно с", "Январь", "Управление", "Программы"],
+]
+NEXT_PAGE = [
+    ["", "Руководством школы и Школой-наставником", "2023 г.", "образования, ОО", "перехода"],
+    ["3.", "Мониторинг", "Май 2023 г.", "ОО", ""],
+]
+NUMBERS = ["1", "2", "3", "4", "5"]
+SPLIT_TABLES = {
+    "header repeated exactly": [FIRST_PAGE, PAGE, [HEADER, *NEXT_PAGE]],
+    "header and column numbers repeated": [FIRST_PAGE, PAGE, [HEADER, NUMBERS, *NEXT_PAGE]],
+    "header repeated with other whitespace": [
+        FIRST_PAGE,
+        PAGE,
+        [["№\nп/п", " Мероприятие", "Сроки ", "Ответственный", "Ожидаемый  результат"], *NEXT_PAGE],
+    ],
+    "header not repeated": [FIRST_PAGE, PAGE, NEXT_PAGE],
+    "«Продолжение таблицы» over the piece": [FIRST_PAGE, "Продолжение таблицы 1", [HEADER, *NEXT_PAGE]],
+    "one table, the header repeated inside it": [[*FIRST_PAGE, HEADER, NUMBERS, *NEXT_PAGE]],
 }
 
 
-@pytest.mark.parametrize("repeated", REPEATED_HEADERS.values(), ids=REPEATED_HEADERS.keys())
-def test_a_row_split_by_the_page_is_rejoined_whatever_letter_it_goes_on_with(repeated):
-    data = import_roadmap(
-        docx(
-            [
-                HEADER,
-                ["1.", "Издание приказа", "Январь 2023 г.", "Управление образования", "Приказ"],
-                ["2.", "Обсуждение программы помощи школе совместно с", "Январь", "Управление", "Программы"],
-            ],
-            PAGE,
-            [
-                *repeated,
-                ["", "Руководством школы и Школой-наставником", "2023 г.", "образования, ОО", "перехода"],
-                ["3.", "Мониторинг", "Май 2023 г.", "ОО", ""],
-            ],
-        )
-    )
+@pytest.mark.parametrize("blocks", SPLIT_TABLES.values(), ids=SPLIT_TABLES.keys())
+def test_a_row_split_by_the_page_is_rejoined_whatever_letter_it_goes_on_with(blocks):
+    data = import_roadmap(docx(*blocks))
     assert [(r[1], r[2], r[3], r[4]) for r in rows_of(data)] == [
         ("1.", "Издание приказа", "Январь 2023 г.", "Управление образования"),
         (
