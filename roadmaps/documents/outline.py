@@ -24,6 +24,7 @@ _LABELLED = re.compile(
 )
 _HEADING_WORDS = re.compile(r"^(?:раздел|этап|блок|модуль)\s+(?:[IVXLC]{1,5}|\d)|\bэтап\W*$", re.I)
 _BULLET = re.compile(r"^[-–—•·▪]")
+_ROMAN = re.compile(r"^[IVXLC]{1,5}[.)]?$")
 
 
 def read_rows(
@@ -227,11 +228,13 @@ class _Builder:
       number and content columns when it names itself one («Раздел 2. …», «Этап …»,
       «Итоговый этап»), or holds a heading in the number column instead of a number.
     - Numbering is the document's outline. A row with a number and content but no
-      deadline, executor or result, whose next row carries a number under it («9.» then
-      «9.1», «9.2», … each with its own deadline and executor, or a heading «9.1» of its
-      own), is the section «9. …» holding them. The parts of one activity are not numbered: «7.2 Проведение
-      мониторинга:» followed by unnumbered «- …» rows with their own deadlines is an
-      activity with sub-rows — as are the rows under a number merged down over them.
+      deadline, executor or result is the section «9. …» when the next row carries a
+      number under it («9.» then «9.1», «9.2», … each with its own deadline and executor,
+      or a heading «9.1» of its own), or when it is numbered in Roman numerals over rows
+      numbered in Arabic («II» over «5.»). The parts of one activity are not numbered:
+      «7.2 Проведение мониторинга:» followed by unnumbered «- …» rows with their own
+      deadlines is an activity with sub-rows — as are the rows under a number merged
+      down over them.
     - Bold text alone in the content column (the number cell empty or holding a number)
       is a section heading, unless the roadmap numbers its rows and unnumbered rows with
       their own deadlines follow it (then it is an activity over its parts, typed bold).
@@ -300,6 +303,8 @@ class _Builder:
             return None
         if number and not line.row.expected_result and below is not None:
             if _extends(number, below.row.number) and (below.row.has_deadline_or_executor or below.bare):
+                return text
+            if _ROMAN.match(number) and below.row.number[:1].isdigit() and below.row.has_deadline_or_executor:
                 return text
         if line.bold and not (line.starts_piece and self.last is not None and self.last_bold):
             parts_follow = (

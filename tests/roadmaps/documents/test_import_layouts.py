@@ -213,6 +213,27 @@ def test_a_numbered_row_over_rows_numbered_under_it_is_a_section():
     assert summary(data)["activities"] == 8
 
 
+def test_a_row_numbered_in_roman_numerals_over_arabic_ones_is_a_section():
+    data = import_roadmap(
+        docx(
+            [
+                HEADER,
+                ["I.", "Диагностика", "", "", ""],
+                ["1.", "Анализ результатов ВПР", "Март 2023 г.", "МЦ", ""],
+                ["2.", "Анкетирование учителей", "Апрель 2023 г.", "МЦ", ""],
+                ["II.", "Сопровождение", "", "", ""],
+                ["3.", "Собеседования с директорами", "Май 2023 г.", "УО", ""],
+            ]
+        )
+    )
+    assert sections_of(data) == [("section", "I", "Диагностика", 0), ("section", "II", "Сопровождение", 0)]
+    assert [r[:3] for r in rows_of(data)] == [
+        ("I. Диагностика", "1.", "Анализ результатов ВПР"),
+        ("I. Диагностика", "2.", "Анкетирование учителей"),
+        ("II. Сопровождение", "3.", "Собеседования с директорами"),
+    ]
+
+
 def test_numbered_sections_hold_numbered_subsections():
     data = import_roadmap(
         docx(
