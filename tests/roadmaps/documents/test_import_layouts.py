@@ -480,22 +480,37 @@ def test_a_signature_after_the_roadmap_is_no_activity_and_names_the_approver(blo
     assert data["title"] == "Дорожная карта сопровождения школ на 2023 год"
 
 
-def test_a_stamp_before_the_roadmap_gives_the_approver_and_the_date():
-    data = import_roadmap(
-        docx(
-            [
-                [
-                    "",
-                    "УТВЕРЖДАЮ\nНачальник управления образования\n____________ И.О. Фамилия\n«15» марта 2023 г.",
-                ]
-            ],
-            "Дорожная карта сопровождения школ на 2023 год",
-            ROWS,
-        )
-    )
+STAMPS = {
+    "one cell, dated": (
+        [["", "УТВЕРЖДАЮ\nНачальник управления образования\n____________ И.О. Фамилия\n«15» марта 2023 г."]],
+        "2023-03-15",
+    ),
+    "one cell, the date left blank": (
+        [["", "УТВЕРЖДАЮ\nНачальник управления образования\n____________ И.О. Фамилия\n«__» ____ 2023 г."]],
+        None,
+    ),
+    "a row per line": (
+        [
+            ["", "УТВЕРЖДАЮ"],
+            ["", "Начальник управления образования"],
+            ["", "____________ И.О. Фамилия"],
+            ["", "«__» ________ 2023 г."],
+        ],
+        None,
+    ),
+    "the roadmap's width": (
+        [["", "", "", "УТВЕРЖДАЮ", None], ["", "", "", "Начальник управления образования", "И.О. Фамилия"]],
+        None,
+    ),
+}
+
+
+@pytest.mark.parametrize(("stamp", "approved_on"), STAMPS.values(), ids=STAMPS.keys())
+def test_a_stamp_before_the_roadmap_gives_the_approver_and_the_date(stamp, approved_on):
+    data = import_roadmap(docx(stamp, "Дорожная карта сопровождения школ на 2023 год", ROWS))
     assert rows_of(data) == EXPECTED_ROWS
     assert data["approval"]["approver"] == APPROVER
-    assert data["approval"]["date"] == "2023-03-15"
+    assert data["approval"]["date"] == approved_on
     assert data["title"] == "Дорожная карта сопровождения школ на 2023 год"
 
 
