@@ -4,10 +4,14 @@
 2. formats picks the reader (word, excel, …) that turns it into lines of text and grids of cells.
 3. The roadmap table is the first whose header names a deadline and a responsible
    column; a header may take two rows, and a row of column numbers may follow it.
-   Tables right after it with the same columns continue it (a document cut in pieces).
-4. Rows become sections (one cell across the table), activities, sub-rows of an
-   activity, or the rest of the row above cut by a page break.
-5. The text above the table gives the approval block, title, goal and tasks.
+   Tables right after it with the same columns continue it (a document cut in pieces by
+   page breaks, its header repeated or not); a split row is rejoined at the cut.
+4. Stamps and signatures before and after the roadmap, and signature rows at the end of its
+   table, are told by what they hold (``preamble.is_signature``) and left out of the rows.
+5. Rows become sections, activities, sub-rows of an activity, or the rest of the row above
+   cut by a page break (``_Builder`` says how they are told apart).
+6. The text above the table gives the approval block, title, goal and tasks; the stamps and
+   signatures give the approver when the approval block names none.
 
 Pure Python: nothing here touches the database.
 """
@@ -15,22 +19,21 @@ Pure Python: nothing here touches the database.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
 from roadmaps.deadlines import parse_deadline
 from roadmaps.documents.columns import FIELD_ORDER, Field, classify
 from roadmaps.documents.formats import read_sources
-from roadmaps.documents.preamble import infer_period, read_preamble
+from roadmaps.documents.outline import ROW_NUMBER, distinct, is_column_numbers, read_rows, row_texts
+from roadmaps.documents.preamble import infer_period, is_signature, read_preamble
 from roadmaps.documents.readers import Cell, Grid, Source
 from roadmaps.responsible import OrgKind, RefKind, recognise
 from roadmaps.uploads import UnsafeFile, check_upload
 
-_SECTION_NUMBER = re.compile(r"^((?:[IVXLC]{1,5}|\d{1,2})(?:\.\d{1,2})*)[.)]?\s+(\S.*)$", re.S)
-_ROW_NUMBER = re.compile(r"^(?:[IVXLC]{1,5}|\d{1,3})(?:[.)]\d{0,3})*\.{0,2}\)?$")
-_CONTINUES = re.compile(r"^[a-zа-яё,;:)»\]]")
-_STAGE = re.compile(r"\bэтап\b", re.I)
+# The line over the second piece of a table cut by a page: «Продолжение таблицы 1».
+_CONTINUED_LABEL = re.compile(r"^(?:продолжение|окончание)\s+(?:таблицы|табл\.)", re.I)
 
 
 def import_roadmap(content: bytes, filename: str = "") -> dict[str, Any]:
@@ -55,10 +58,11 @@ def import_roadmap(content: bytes, filename: str = "") -> dict[str, Any]:
 @dataclass
 class _Table:
     preamble: list[str]
+    signatures: list[str]  # stamps and signatures after the roadmap (and at the end of its table)
     columns: list[Field | None]  # per grid column
     titles: list[str]  # the document's headings, one per distinct column
-    header: list[Cell]
-    rows: list[list[Cell]]
+    header: Grid  # one or two rows
+    pieces: list[Grid]  # the table's rows, one grid per piece of a table cut by page breaks
 
 
 def _find_table(source: Source) -> _Table | None:
@@ -74,28 +78,57 @@ def _find_table(source: Source) -> _Table | None:
             lines += _grid_lines(block)
             continue
         start, taken, columns, titles = header
-        rows = block[start + taken :]
-        # A roadmap cut into several tables (page breaks, pasted pieces) goes on in them.
-        for later in blocks[index + 1 :]:
+        pieces = [block[start + taken :]]
+        # A roadmap cut into several tables (page breaks, pasted pieces) goes on in them; a
+        # signature table of the same width is taken too, and its rows left out as the
+        # signature rows at the end of the table are.
+        after = index + 1
+        while after < len(blocks):
+            later = blocks[after]
             if isinstance(later, str):
-                if later.strip():
+                if later.strip() and not _CONTINUED_LABEL.match(later.strip()):
                     break
-                continue
-            if not later or len(later[0]) != len(columns):
+            elif later and len(later[0]) == len(columns):
+                pieces.append(later[_repeated_header(later) :])
+            else:
                 break
-            again = _header(later)
-            rows += later[again[0] + again[1] :] if again else later
+            after += 1
         # An XLSX sheet is one grid: the rows above its header are the preamble.
-        return _Table(lines + _grid_lines(block[:start]), columns, titles, block[start], rows)
+        return _Table(
+            lines + _grid_lines(block[:start]),
+            _lines_after(blocks[after:]),
+            columns,
+            titles,
+            block[start : start + taken],
+            pieces,
+        )
     return None
 
 
+def _repeated_header(grid: Grid) -> int:
+    """How many rows at the top of a continuing piece repeat the header (0 when it has none)."""
+    again = _header(grid)
+    if again is None or any(any(c.text for c in row) for row in grid[: again[0]]):
+        return 0
+    return again[0] + again[1]
+
+
+def _lines_after(blocks: list[str | Grid]) -> list[str]:
+    """The text after the roadmap, for the signature under it: paragraphs, and the tables
+    that hold a signature (a borderless table «Начальник … | ____ И.О. Фамилия»)."""
+    lines: list[str] = []
+    for block in blocks[:40]:
+        if isinstance(block, str):
+            lines.append(block)
+        elif _header(block) is not None:
+            break
+        elif any(is_signature(row_texts(row)) for row in block):
+            lines += _grid_lines(block)
+    return lines
+
+
 def _grid_lines(grid: Grid) -> list[str]:
-    return [text for row in grid for text in _row_texts(row)]
-
-
-def _row_texts(row: list[Cell]) -> list[str]:
-    return [line for cell in _distinct(row) if not cell.continued for line in cell.text.split("\n") if line]
+    return [text for row in grid for text in row_texts(row)]
 
 
 def _header(grid: Grid) -> tuple[int, int, list[Field | None], list[str]] | None:
@@ -114,7 +147,7 @@ def _header(grid: Grid) -> tuple[int, int, list[Field | None], list[str]] | None
         columns = [classify(text) for text in texts]
         if Field.DEADLINE in columns and Field.RESPONSIBLE in columns:
             columns = _complete(columns, grid[r + taken :])
-            if r + taken < len(grid) and _is_column_numbers(grid[r + taken]):
+            if r + taken < len(grid) and is_column_numbers(grid[r + taken]):
                 taken += 1
             titles, seen = [], set()
             for text, column in zip(texts, columns, strict=False):
@@ -122,7 +155,7 @@ def _header(grid: Grid) -> tuple[int, int, list[Field | None], list[str]] | None
                     seen.add(text)
                     titles.append(text)
             return r, taken, columns, titles
-        if r >= 3 and not _is_preamble_row(row):
+        if r >= 3 and not (_is_preamble_row(row) or is_signature(row_texts(row))):
             return None
     return None
 
@@ -133,7 +166,7 @@ def _is_preamble_row(row: list[Cell]) -> bool:
 
 
 def _continues_header(row: list[Cell], below: list[Cell]) -> bool:
-    if _is_column_numbers(below) or not any(c.text for c in below):
+    if is_column_numbers(below) or not any(c.text for c in below):
         return False
     merged_down = any(b.continued for b in below)
     split_under = any(
@@ -143,31 +176,13 @@ def _continues_header(row: list[Cell], below: list[Cell]) -> bool:
     return merged_down or split_under
 
 
-def _is_column_numbers(row: list[Cell]) -> bool:
-    texts = [c.text for c in _distinct(row) if c.text]
-    return (
-        len(texts) >= 2
-        and all(t.isdigit() for t in texts)
-        and texts == [str(i) for i in range(1, len(texts) + 1)]
-    )
-
-
-def _distinct(row: list[Cell]) -> list[Cell]:
-    out, seen = [], set()
-    for cell in row:
-        if id(cell.owner) not in seen:
-            seen.add(id(cell.owner))
-            out.append(cell)
-    return out
-
-
 def _complete(columns: list[Field | None], rows: Grid) -> list[Field | None]:
     """Name the columns whose heading says nothing by what is in them."""
     columns = list(columns)
-    sample = [row for row in rows[:60] if len(_distinct(row)) > 2]
+    sample = [row for row in rows[:60] if len(distinct(row)) > 2]
     if Field.NUMBER not in columns and columns and columns[0] is None:
         values = [row[0].text for row in sample if row and row[0].text]
-        if values and sum(bool(_ROW_NUMBER.match(v)) for v in values) >= 0.8 * len(values):
+        if values and sum(bool(ROW_NUMBER.match(v)) for v in values) >= 0.8 * len(values):
             columns[0] = Field.NUMBER
     if Field.CONTENT not in columns:
         unnamed = [i for i, f in enumerate(columns) if f is None]
@@ -177,151 +192,9 @@ def _complete(columns: list[Field | None], rows: Grid) -> list[Field | None]:
     return columns
 
 
-@dataclass
-class _Row:
-    number: str
-    content: str
-    deadline: str
-    responsible: str
-    expected_result: str
-    children: list[_Row] = field(default_factory=list)
-
-    def as_dict(self) -> dict[str, Any]:
-        return {
-            "number": self.number,
-            "content": self.content,
-            "deadline": self.deadline,
-            "responsible": self.responsible,
-            "expected_result": self.expected_result,
-            "children": [child.as_dict() for child in self.children],
-        }
-
-
-def _values(row: list[Cell], columns: list[Field | None]) -> dict[Field, str]:
-    values: dict[Field, list[str]] = {}
-    seen: set[int] = set()
-    for cell, column in zip(row, columns, strict=False):
-        if column is None or id(cell.owner) in seen:
-            continue
-        seen.add(id(cell.owner))
-        if cell.text:
-            values.setdefault(column, []).append(cell.text)
-    return {f: "\n".join(v) for f, v in values.items()}
-
-
-def _continues(row: _Row) -> bool:
-    """The rest of the row above, carried onto the next page: no number, and text that
-    starts in lower case or nothing in the content column at all."""
-    return not row.content or bool(_CONTINUES.match(row.content))
-
-
-def _join(into: _Row, rest: _Row) -> None:
-    for name in ("content", "deadline", "responsible", "expected_result"):
-        more = getattr(rest, name)
-        if more:
-            before = getattr(into, name)
-            glue = "\n" if before.endswith((".", ";", ":")) else " "
-            setattr(into, name, f"{before}{glue}{more}" if before else more)
-
-
-def _section_text(row: list[Cell], columns: list[Field | None]) -> str | None:
-    """The heading when one cell (maybe after the number) runs across the whole table."""
-    distinct = [c for c in _distinct(row) if c.text]
-    if not distinct:
-        return None
-    spans = {id(c.owner): sum(1 for x in row if x.owner is c.owner) for c in distinct}
-    widest = max(distinct, key=lambda c: spans[id(c.owner)])
-    if len(row) > 2 and spans[id(widest.owner)] >= len(row) - 1:
-        rest = [c.text for c in distinct if c is not widest]
-        if len(rest) == 1 and columns and columns[0] == Field.NUMBER and rest[0] == row[0].text:
-            return f"{rest[0].rstrip('.')}. {widest.text}"
-        if not rest:
-            return widest.text
-    return None
-
-
-class _Builder:
-    def __init__(self, columns: list[Field | None], header: list[Cell]) -> None:
-        self.columns = columns
-        self.header_texts = [c.text for c in header]
-        self.sections: list[dict[str, Any]] = []
-        self.loose: list[_Row] = []  # rows before any section
-        self.section: dict[str, Any] | None = None
-        self.stage: dict[str, Any] | None = None
-        self.top: _Row | None = None  # the last top-level row
-        self.last: _Row | None = None  # the last row read, for page-break continuations
-        self.parent: _Row | None = None  # an activity whose sub-rows may follow
-
-    def add(self, row: list[Cell]) -> None:
-        if not any(c.text for c in row) or _is_column_numbers(row):
-            return
-        if [c.text for c in row] == self.header_texts:
-            return  # the header repeated on the next page
-        heading = _section_text(row, self.columns)
-        if heading is not None:
-            self._section(heading)
-            return
-        values = _values(row, self.columns)
-        number_cell = next((c for c, f in zip(row, self.columns, strict=False) if f == Field.NUMBER), None)
-        merged_number = bool(number_cell and number_cell.continued and number_cell.text)
-        current = _Row(
-            number="" if merged_number else values.get(Field.NUMBER, "").replace("\n", " "),
-            content=values.get(Field.CONTENT, ""),
-            deadline=values.get(Field.DEADLINE, ""),
-            responsible=values.get(Field.RESPONSIBLE, ""),
-            expected_result=values.get(Field.RESULT, ""),
-        )
-        if merged_number and self.top is not None:
-            # The number cell runs down from the activity above: this is one of its sub-rows.
-            self.parent = self.top
-        if self.parent is not None and (merged_number or self._is_subrow(current)):
-            self.parent.children.append(current)
-            self.last = current
-            return
-        if self.last is not None and not current.number and _continues(current):
-            _join(self.last, current)
-            return
-        (self.section["_rows"] if self.section is not None else self.loose).append(current)
-        self.top = self.last = current
-        # An activity with no deadline and no executor of its own heads sub-rows that have them.
-        self.parent = current if not current.deadline and not current.responsible else None
-
-    def _is_subrow(self, row: _Row) -> bool:
-        if row.content and _CONTINUES.match(row.content):
-            return False
-        if row.number and not row.number.startswith(self.parent.number.rstrip(".") + "."):
-            return False
-        return bool(row.deadline or row.responsible)
-
-    def _section(self, text: str) -> None:
-        match = _SECTION_NUMBER.match(text)
-        number, title = (match.group(1), match.group(2)) if match else ("", text)
-        number = number.rstrip(".")
-        section: dict[str, Any] = {"kind": "section", "number": number, "title": title.strip(), "_rows": []}
-        section["subsections"] = []
-        if _STAGE.search(title):
-            section["kind"] = "stage"
-            self.sections.append(section)
-            self.stage = section
-        elif self.stage is not None and not number:
-            section["kind"] = "heading"
-            self.stage["subsections"].append(section)
-        elif self.section is not None and number and number.startswith(self.section["number"] + "."):
-            self.section["subsections"].append(section)
-        else:
-            self.sections.append(section)
-            self.stage = None
-        self.section = section
-        self.top = self.last = self.parent = None
-
-
 def _structure(table: _Table, filename: str) -> dict[str, Any]:
-    builder = _Builder(table.columns, table.header)
-    for row in table.rows:
-        builder.add(row)
-    meta = read_preamble(table.preamble)
-    sections = [_finish(s) for s in builder.sections]
-    activities = [row.as_dict() for row in builder.loose]
+    sections, activities, signatures = read_rows(table.header, table.pieces, table.columns)
+    meta = read_preamble(table.preamble, after=signatures + table.signatures)
     approval = meta["approval"]
     approval_date = date.fromisoformat(approval["date"]) if approval["date"] else None
     deadlines = [a["deadline"] for a in _all_rows(sections, activities)]
@@ -345,16 +218,6 @@ def _structure(table: _Table, filename: str) -> dict[str, Any]:
         "people": [],
         "sections": sections,
         "activities": activities,
-    }
-
-
-def _finish(section: dict[str, Any]) -> dict[str, Any]:
-    return {
-        "kind": section["kind"],
-        "number": section["number"],
-        "title": section["title"],
-        "activities": [row.as_dict() for row in section["_rows"]],
-        "subsections": [_finish(s) for s in section["subsections"]],
     }
 
 
@@ -403,3 +266,29 @@ def summary(data: dict[str, Any]) -> dict[str, int]:
 
 def _count_top(sections: list[dict[str, Any]]) -> int:
     return sum(len(s["activities"]) + _count_top(s.get("subsections", [])) for s in sections)
+
+
+def rows_in_order(data: dict[str, Any]):
+    """Every activity row in document order, as ``import_roadmap --rows`` prints it."""
+
+    def rows(items, section, parent):
+        for row in items:
+            yield {
+                "section": section,
+                "number": row["number"] or None,
+                "content": row["content"] or None,
+                "deadline_text": row["deadline"] or None,
+                "responsible_text": row["responsible"] or None,
+                "expected_result": row.get("expected_result") or None,
+                "parent_number": (parent["number"] or None) if parent else None,
+            }
+            yield from rows(row.get("children", []), section, row)
+
+    def sections(items):
+        for section in items:
+            heading = section.get("heading") or " ".join(filter(None, [section["number"], section["title"]]))
+            yield from rows(section["activities"], heading, None)
+            yield from sections(section.get("subsections", []))
+
+    yield from rows(data.get("activities", []), None, None)
+    yield from sections(data.get("sections", []))

@@ -4,6 +4,12 @@ indicators, the schools it names, and the period. Pure Python.
 «Приложение к приказу Управления образования г. Таганрога от «16» 02 2023 г. № 206»
 may come over three lines; the title is the line that names a roadmap or a plan;
 «Цель:», «Задачи:», «Целевые показатели:» start their blocks.
+
+Stamps and signatures («УТВЕРЖДАЮ / Начальник управления образования / ____ И.О. Фамилия /
+«__» ____ 2023 г.») are told by what they hold: a position, a person's initials, underscores
+for the signature, «М.П.», «подпись», a blank date. ``is_signature`` is the one test of it (the
+importer uses it to leave such rows out of the activities); the approver is read from them
+when the approval block names none.
 """
 
 from __future__ import annotations
@@ -57,8 +63,29 @@ _NUMBER = re.compile(r"№\s*([\w/.\-]+)")
 _TARGET_DATE = re.compile(r"\s*\(к (\d{2})\.(\d{2})\.(\d{4})\)\s*$")
 _SCHOOL = re.compile(r"\s*([^,;()]+?)\s*(?:\((?:директор\s+)?([^()]*)\))?\s*(?:[,;]|$)")
 
+# A signer's position opens the line: «Начальник управления образования», «И.о. директора».
+_POSITION = re.compile(
+    r"^(?:и\.\s?о\.\s*|врио\s+|исполняющ\w*\s+обязанност\w*\s+)?"
+    r"(?:начальник|руководител|директор|заместител|заведующ|глав[аы]\b|председател|министр|ректор"
+    r"|управляющ|исполнитель\s*:|исп\.)",
+    re.I,
+)
+_INITIALS = r"(?:[А-ЯЁ]\.\s?){1,2}"
+_SURNAME = r"[А-ЯЁ][а-яё]+(?:-[А-ЯЁ][а-яё]+)?"
+_NAME = re.compile(rf"^(?:{_INITIALS}\s?{_SURNAME}|{_SURNAME}\s+{_INITIALS})$")
+_NAME_AT_END = re.compile(rf"(?:{_INITIALS}\s?{_SURNAME}|{_SURNAME}\s+{_INITIALS})$")
+# Underscores for a signature or a blank date, the seal, the caption under a signature line.
+_SIGNED = re.compile(r"_{3,}|\bм\.\s?п\.|(?:^|\()\s*подпись\b|^утверждаю\b|^согласовано\b|«\s*_+\s*»", re.I)
+_STAMP_LABEL = re.compile(r"^(?:утверждаю|согласовано)\s*:?\s*", re.I)
+_DATE_ONLY = re.compile(
+    r"^[«»\"_\s\d./]*(?:[а-яё]+[\s_]*)?[«»\"_\s\d./]*(?:г\.?|года)?$",
+    re.I,
+)
 
-def read_preamble(lines: list[str]) -> dict[str, Any]:
+
+def read_preamble(lines: list[str], after: list[str] | None = None) -> dict[str, Any]:
+    """``lines``: the text above the roadmap's table; ``after``: the stamps and signatures
+    below it, read only for the approver and the date they carry."""
     lines = [" ".join(line.split()) for line in lines]
     lines = [line for line in lines if line]
     data: dict[str, Any] = {
@@ -72,6 +99,9 @@ def read_preamble(lines: list[str]) -> dict[str, Any]:
     }
     used: set[int] = set()
     _approval(lines, data, used)
+    _signer(lines, data, used)
+    if after:
+        _signer([" ".join(line.split()) for line in after if line.strip()], data, set())
     block = None
     for i, line in enumerate(lines):
         if i in used:
@@ -155,6 +185,75 @@ def _approval(lines: list[str], data: dict[str, Any], used: set[int]) -> None:
     if nxt < len(lines) and (by := _APPROVED_BY.match(lines[nxt])):
         approval["approver"] = by.group(1)
         used.add(nxt)
+
+
+def is_signature(texts: list[str]) -> bool:
+    """Whether texts (a row's cells, lines) are a stamp or a signature, not roadmap content:
+    each is a position, a name, a date or a signature mark, and together they hold a mark
+    (underscores, «М.П.», «подпись», «УТВЕРЖДАЮ») or a position with a person's name."""
+    texts = [" ".join(t.split()) for t in texts if t.strip()]
+    if not texts or not all(is_signature_part(t) for t in texts):
+        return False
+    if any(_SIGNED.search(t) for t in texts):
+        return True
+    named = any(_NAME.match(_unsigned(t)) or _NAME_AT_END.search(_unsigned(t)) for t in texts)
+    return named and any(_POSITION.match(t) for t in texts)
+
+
+def is_signature_part(text: str) -> bool:
+    """A position, a person's name, a date or a signature mark, and nothing else."""
+    text = " ".join(text.split())
+    return bool(
+        _SIGNED.search(text)
+        or _NAME.match(_unsigned(text))
+        or _is_date(text)
+        or (_POSITION.match(text) and len(text.split()) <= 12)
+    )
+
+
+def _unsigned(text: str) -> str:
+    """The text without the underscores of a signature line and the captions under it."""
+    text = re.sub(r"_+|\(\s*подпись\s*\)|\bм\.\s?п\.", " ", text, flags=re.I)
+    return " ".join(text.split()).strip(" /,")
+
+
+def _is_date(text: str) -> bool:
+    return bool(re.search(r"[\d_]", text)) and bool(_DATE_ONLY.match(text))
+
+
+def _signer(lines: list[str], data: dict[str, Any], used: set[int]) -> None:
+    """The approver from a stamp or a signature («Начальник управления образования ____
+    И.О. Фамилия»), the position over up to three lines; its date when the approval has none.
+    The lines it takes are no title, goal or task."""
+    for i, line in enumerate(lines):
+        position = _unsigned(_STAMP_LABEL.sub("", line))
+        if not _POSITION.match(position) or len(position.split()) > 15:
+            continue
+        taken, name = [i], ""
+        if match := _NAME_AT_END.search(position):
+            position, name = position[: match.start()].strip(), match.group()
+        j = i + 1
+        while not name and j < min(len(lines), i + 4):
+            text = _unsigned(lines[j])
+            if match := _NAME_AT_END.search(text):
+                position, name = f"{position} {text[: match.start()]}".strip(), match.group()
+            elif text and (re.search(r"\d", text) or len(text.split()) > 8):
+                break
+            else:
+                position = f"{position} {text}".strip()
+            taken.append(j)
+            j += 1
+        if not name:
+            continue
+        if j < len(lines) and _is_date(lines[j]):
+            found = parse_date(lines[j])
+            if found and not data["approval"]["date"]:
+                data["approval"]["date"] = found.isoformat()
+            taken.append(j)
+        if not data["approval"]["approver"]:
+            data["approval"]["approver"] = f"{position} {name}"
+        used.update(taken)
+        return
 
 
 def parse_date(text: str) -> date | None:

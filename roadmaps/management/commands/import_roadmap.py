@@ -5,7 +5,7 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
-from roadmaps.documents.importer import import_roadmap, summary
+from roadmaps.documents.importer import import_roadmap, rows_in_order, summary
 from roadmaps.documents.services import ImportRefused, roadmap_import
 from roadmaps.uploads import UnsafeFile, check_size
 from schools.models import Organisation
@@ -14,15 +14,22 @@ from schools.models import Organisation
 class Command(BaseCommand):
     help = (
         "Загрузить дорожную карту из DOCX или XLSX. Последняя строка вывода — JSON: "
-        "мероприятия, разделы, строки без даты, нераспознанные исполнители."
+        "мероприятия, разделы, строки без даты, нераспознанные исполнители. С --rows перед ней — "
+        "по строке JSON на каждую строку таблицы, в порядке документа."
     )
 
     def add_arguments(self, parser) -> None:
         parser.add_argument("file", help="файл .docx или .xlsx")
         parser.add_argument("--dry-run", action="store_true", help="только разобрать, ничего не сохранять")
+        parser.add_argument(
+            "--rows",
+            action="store_true",
+            help="напечатать каждую строку таблицы (раздел, номер, содержание, срок, ответственный, "
+            "результат, номер родительского мероприятия) как JSON",
+        )
         parser.add_argument("--owner", help="организация-владелец: id или полное название (без --dry-run)")
 
-    def handle(self, *args, file: str, dry_run: bool, owner: str | None, **options) -> None:
+    def handle(self, *args, file: str, dry_run: bool, rows: bool, owner: str | None, **options) -> None:
         path = Path(file)
         if not path.is_file():
             raise CommandError(f"Файл не найден: {file}")
@@ -38,6 +45,9 @@ class Command(BaseCommand):
             except ImportRefused as exc:
                 raise CommandError(str(exc)) from exc
             self.stdout.write(f"Загружена дорожная карта № {roadmap.pk}: {roadmap.title}")
+        if rows:
+            for row in rows_in_order(data):
+                self.stdout.write(json.dumps(row, ensure_ascii=False))
         self.stdout.write(json.dumps(summary(data), ensure_ascii=False))
 
     def _owner(self, owner: str | None) -> Organisation:
