@@ -49,9 +49,11 @@ _TITLE_WORDS = re.compile(
     r"дорожн\w* карт|^«?\"?(муниципальн\w* )?план\b|программ\w* (поддержки|перехода)", re.I
 )
 _NOT_TITLE = re.compile(r"^(об? утвержд|утвердить|\d+\.|приказываю|в соответствии|с целью)", re.I)
-_GOAL = re.compile(r"^цел[ьи]\b\s*[:\-–—]?\s*", re.I)
-_TASKS = re.compile(r"^задачи\b\s*[:\-–—]?\s*", re.I)
-_INDICATORS = re.compile(r"^(важнейшие\s+)?(целевые\s+)?(индикаторы|показатели)\b[^:]*:?\s*", re.I)
+# A block's label may carry Word's list number: «1. Цель:», «II. Задачи».
+_LABEL = r"^(?:(?:\d{1,2}|[IVX]{1,4})[.)]\s*)?"
+_GOAL = re.compile(_LABEL + r"цел[ьи]\b\s*[:\-–—]?\s*", re.I)
+_TASKS = re.compile(_LABEL + r"задачи\b\s*[:\-–—]?\s*", re.I)
+_INDICATORS = re.compile(_LABEL + r"(важнейшие\s+)?(целевые\s+)?(индикаторы|показатели)\b[^:]*:?\s*", re.I)
 _SUPERVISED = re.compile(r"^[-–—•]?\s*школ\w* с низкими образовательными результатами\s*:\s*", re.I)
 _MENTORS = re.compile(r"^[-–—•]?\s*школ\w*[- ]наставник\w*\s*:\s*", re.I)
 _OTHER_LABEL = re.compile(r"^(муниципальный координатор|базовые площадки|школы-участники)\b", re.I)

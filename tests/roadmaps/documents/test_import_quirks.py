@@ -292,3 +292,22 @@ def test_an_xlsx_with_merged_sections_and_date_cells():
         ("1", "Анализ результатов", "15.03.2021", "МБОУ ДПО МЦ"),
         ("1.1", "Собеседования", "Февраль-март 2021", "Отдел образования"),
     ]
+
+
+def test_goal_tasks_and_indicators_are_found_under_word_list_numbers():
+    from roadmaps.documents.preamble import read_preamble
+
+    data = read_preamble(
+        [
+            "Дорожная карта по поддержке школ",
+            "1. Цель: повышение качества образования",
+            "2. Задачи:",
+            "- адресная помощь школам",
+            "III. Целевые показатели:",
+            "1) доля школ, вышедших из списка ШНОР",
+        ]
+    )
+    assert data["goal"] == "повышение качества образования"
+    assert data["tasks"] == ["адресная помощь школам"]
+    assert [i["name"] for i in data["indicators"]] == ["доля школ, вышедших из списка ШНОР"]
+    assert data["title"] == "Дорожная карта по поддержке школ"
