@@ -16,6 +16,7 @@ A scan (pages that are pictures, no text) is refused: there is nothing to read. 
 from __future__ import annotations
 
 import io
+import math
 import re
 import time
 from bisect import bisect_right
@@ -126,10 +127,12 @@ def _add_page(blocks: list[str | _Table], page: list[str | _Table]) -> None:
 
 def _split_row(before: _Table, after: _Table, row: list[Cell]) -> bool:
     """Join the first row of a table's next piece to the last row of the piece before when it
-    is the rest of that row: no number of its own, and every cell's text goes on from the
-    line above it (the line was full). Return whether it was joined."""
+    is the rest of that row: its first cell does not start a sentence or a number (it is empty,
+    or the tail of a word: «14.4» «.», «23.1» «0.»), and every cell's text goes on from the line
+    above it (the line was full). Return whether it was joined."""
     last = before.grid[-1]
-    if row[0].text or not last[0].text or len(row) != len(last):
+    head = row[0].text[:1]
+    if len(row) != len(last) or head.isupper() or (head.isdigit() and last[0].text.endswith((".", ")"))):
         return False
     pairs = [(a, b) for a, b in zip(last, row, strict=True) if b.text]
     if not pairs or any(a.continued or b.continued for a, b in pairs):
@@ -178,7 +181,7 @@ def _page_blocks(page) -> list[str | _Table]:
     right = max((line.x1 for line in lines), default=0.0)
     # Paragraphs run between tables, never across one.
     for run in _runs(lines, [b[1] for b in boxes]):
-        for paragraph in _paragraphs(run, right - left):
+        for paragraph in _paragraphs(run, _widths(run, left, right)):
             items.append((run[0].top, paragraph))
     items.sort(key=lambda item: item[0])
     return [block for _, block in items]
@@ -257,7 +260,7 @@ def _inner_width(lines: list[_Line], box: tuple[float, float, float, float]) -> 
 
 
 def _text(lines: list[_Line], width: float) -> str:
-    return tidy("\n".join(_paragraphs(lines, width)))
+    return tidy("\n".join(_paragraphs(lines, [width] * len(lines))))
 
 
 def _lines(chars: list[dict]) -> list[_Line]:
@@ -292,11 +295,46 @@ def _lines(chars: list[dict]) -> list[_Line]:
     return lines
 
 
-def _paragraphs(lines: list[_Line], width: float) -> list[str]:
-    """Lines joined where the text wrapped, kept apart where the author broke them."""
+def _widths(lines: list[_Line], left: float, right: float) -> list[float]:
+    """The width each line of text outside the tables could take.
+
+    A line that starts at the left margin, or a paragraph's first line indented above one that
+    does, may run to the right margin. Lines set off from the left margin one after another are
+    centred or set to the right (an approval block, a title): as wide as the widest of them;
+    there, a line that starts with a capital starts a paragraph («…от 19.02.2021 № 398/2»
+    «Утверждена: …»), which reads as a line that could have been as wide as it liked.
+    """
+    indented = [line.x0 > left + 2 for line in lines]
+    widths = [right - line.x0 for line in lines]
+    start = 0
+    while start < len(lines):
+        end = start
+        while (
+            end + 1 < len(lines)
+            and indented[end]
+            and indented[end + 1]
+            and _glue_gap(lines[end], lines[end + 1])
+        ):
+            end += 1
+        if end > start:
+            widest = max(line.x1 - line.x0 for line in lines[start : end + 1])
+            for i in range(start, end):
+                widths[i] = math.inf if lines[i + 1].text[:1].isupper() else widest
+        start = end + 1
+    return widths
+
+
+def _glue_gap(before: _Line, line: _Line) -> bool:
+    """No blank gap between the lines: they may be one paragraph."""
+    return line.top - before.bottom <= 0.5 * (before.bottom - before.top)
+
+
+def _paragraphs(lines: list[_Line], widths: list[float]) -> list[str]:
+    """Lines joined where the text wrapped, kept apart where the author broke them; ``widths``
+    says how wide each line could have been."""
     paragraphs: list[str] = []
     before: _Line | None = None
-    for line in lines:
+    for line, width in zip(lines, [0.0, *widths], strict=False):
         if before is None:
             paragraphs.append(line.text)
         else:
@@ -314,16 +352,22 @@ def _paragraphs(lines: list[_Line], width: float) -> list[str]:
 
 def _glue(before: _Line, line: _Line, width: float) -> str | None:
     """How the line goes on from the one before: " ", "", or None when it starts a paragraph."""
-    if line.top - before.bottom > 0.5 * (before.bottom - before.top):
+    if not _glue_gap(before, line):
         return None  # a blank gap: paragraph spacing
     first = line.text.split(" ")[0]
     tail, head = before.text[-2:], line.text[:1]
+    if tail[-1:] in ".;:!?" and (head.isupper() or head in "-–—•"):
+        return (
+            None  # a sentence ends and a heading or an item starts: «… корректировки.» «Целевые показатели:»
+        )
     if len(tail) == 2 and tail[1] in _HYPHENS and tail[0].isalnum() and head.isalnum():
         return ""  # «семинара-» «практикума», «2023-» «2024»
     taken = before.x1 - before.x0
-    if " " not in before.text and taken + _width(line, 1) > width - 1:
-        if not (head.isupper() and before.text[-1:].islower()):
-            return ""  # a word wider than the cell, broken where it reached the border: «1.10» «.»
+    # A word wider than the cell is broken where it reached the border («Ответственны» «й»,
+    # «1.10» «.»); one with a hyphen would have been broken there («Август-» «сентябрь»).
+    alone = not any(c in before.text for c in " " + _HYPHENS)
+    if alone and taken + _width(line, 1) > width - 1 and not (head.isupper() and before.text[-1:].islower()):
+        return ""
     if taken + before.space + _width(line, len(first)) > width - 0.5:
         return " "  # the next word did not fit: the text wrapped
     return None
