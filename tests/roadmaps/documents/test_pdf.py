@@ -102,8 +102,14 @@ def planned(count: int) -> list[dict]:
 def roadmap_docx(count: int) -> bytes:
     """A roadmap as a department types it in Word: approval block, title, goal, a bordered
     table whose header repeats on every page, bold section rows merged across, a number merged
-    down over sub-rows, and the head's signature below."""
+    down over sub-rows, the head's signature below, and page numbers."""
     document = Document()
+    # A page number at the foot of every page, between the pieces of the table.
+    number = OxmlElement("w:fldSimple")
+    number.set(qn("w:instr"), "PAGE")
+    footer = document.sections[0].footer.paragraphs[0]
+    footer.alignment = 1  # centred
+    footer._p.append(number)
     for text in ["УТВЕРЖДЕНА", "приказом Управления образования", "от 01.09.2023 № 123"]:
         document.add_paragraph(text).alignment = 2  # right
     title = document.add_paragraph().add_run(
