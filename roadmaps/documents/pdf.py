@@ -30,7 +30,8 @@ from pdfplumber.utils.exceptions import PdfminerException
 from roadmaps.documents.readers import Cell, Grid, Source, tidy
 from roadmaps.uploads import Damaged, Encrypted, TooManyRows, UnsafeFile
 
-# A roadmap runs to some tens of pages; a page takes pdfplumber about 0.1 s.
+# A roadmap runs to some tens of pages; pdfplumber reads a page of a roadmap table in 0.2–0.3 s
+# (most of it pdfminer parsing the page), so this many take a minute or so.
 MAX_PAGES = 300
 # Pages of a complex drawing can take seconds each: the whole reading stops here.
 MAX_SECONDS = 120
@@ -44,6 +45,8 @@ _PAGE_NUMBER = re.compile(
     r"^(?:[-–—\s]*\d{1,3}[-–—\s]*|(?:стр\.?|страница)\s*\d{1,3}(?:\s*из\s*\d{1,3})?)$", re.I
 )
 _HYPHENS = "-\u00ad\u2010\u2011"
+# Between blocks set side by side in a borderless Word table: two cell margins of 0.19 cm.
+GUTTER = 11
 _SOFT_HYPHEN = "\u00ad"
 
 
@@ -56,6 +59,7 @@ class _Line:
     top: float
     bottom: float
     space: float  # the width of a space in its font
+    reach: float = math.inf  # how far right a block set beside another may run
 
 
 @dataclass
@@ -112,9 +116,8 @@ def _add_page(blocks: list[str | _Table], page: list[str | _Table]) -> None:
             abs(a - b) < 2 for a, b in zip(before.columns, after.columns, strict=True)
         ):
             rows = after.grid
-            header = [[c.text for c in row] for row in before.grid[:3]]
-            while rows and len(header) > len(after.grid) - len(rows):
-                if [c.text for c in rows[0]] != header[len(after.grid) - len(rows)]:
+            for header in before.grid[:3]:  # a header takes up to three rows
+                if not rows or [c.text for c in rows[0]] != [c.text for c in header]:
                     break
                 rows = rows[1:]
             if rows and _split_row(before, after, rows[0]):
@@ -168,7 +171,7 @@ def _page_blocks(page) -> list[str | _Table]:
                 break
         else:
             outside.append(char)
-    lines = _lines(outside)
+    lines = _lines(outside, columns=True)
     while lines and _PAGE_NUMBER.match(lines[0].text):
         lines.pop(0)
     while lines and _PAGE_NUMBER.match(lines[-1].text):
@@ -263,49 +266,90 @@ def _text(lines: list[_Line], width: float) -> str:
     return tidy("\n".join(_paragraphs(lines, [width] * len(lines))))
 
 
-def _lines(chars: list[dict]) -> list[_Line]:
-    """Characters grouped into lines, top to bottom, each left to right."""
-    lines = []
+def _lines(chars: list[dict], *, columns: bool = False) -> list[_Line]:
+    """Characters grouped into lines, top to bottom, each left to right. With ``columns``, a
+    line is cut where a wide gap parts two blocks set side by side («СОГЛАСОВАНО»
+    «УТВЕРЖДАЮ»), and the lines of such blocks come block after block, as Word's borderless
+    table of them reads."""
+    lines: list[list[_Line]] = []
     for group in cluster_objects([c for c in chars if c["upright"]], "top", tolerance=3):
         group.sort(key=lambda c: c["x0"])
-        kept: list[dict] = []
-        text = []
+        pieces: list[list[dict]] = [[]]
         for char in group:
+            kept = pieces[-1]
             if kept and char["text"] == kept[-1]["text"] and abs(char["x0"] - kept[-1]["x0"]) < 1:
                 continue  # the same letter printed twice over (a fake bold)
-            if kept and char["x0"] - kept[-1]["x1"] > 0.2 * char["size"] and not kept[-1]["text"].isspace():
-                text.append(" ")
-            kept.append(char)
-            text.append(char["text"])
-        shown = [c for c in kept if not c["text"].isspace()]
-        if not shown:
+            if columns and kept and char["x0"] - kept[-1]["x1"] > 4 * char["size"]:
+                pieces.append([])
+            pieces[-1].append(char)
+        found = [line for piece in pieces if (line := _line(piece))]
+        if found:
+            lines.append(found)
+    return _block_after_block(lines)
+
+
+def _line(chars: list[dict]) -> _Line | None:
+    shown = [c for c in chars if not c["text"].isspace()]
+    if not shown:
+        return None
+    text = []
+    for i, char in enumerate(chars):
+        if i and char["x0"] - chars[i - 1]["x1"] > 0.2 * char["size"] and not chars[i - 1]["text"].isspace():
+            text.append(" ")  # a PDF that places words without a space between them
+        text.append(char["text"])
+    spaces = [c["width"] for c in chars if c["text"] == " "]
+    return _Line(
+        chars=chars,
+        text=" ".join("".join(text).split()),
+        x0=min(c["x0"] for c in shown),
+        x1=max(c["x1"] for c in shown),
+        top=min(c["top"] for c in shown),
+        bottom=max(c["bottom"] for c in shown),
+        space=min(spaces) if spaces else 0.25 * max(c["size"] for c in shown),
+    )
+
+
+def _block_after_block(rows: list[list[_Line]]) -> list[_Line]:
+    """Lines in reading order: where lines are cut in two or more pieces, one after another,
+    the pieces of each block come together, the left block first."""
+    ordered: list[_Line] = []
+    i = 0
+    while i < len(rows):
+        if len(rows[i]) == 1:
+            ordered += rows[i]
+            i += 1
             continue
-        spaces = [c["width"] for c in kept if c["text"] == " "]
-        lines.append(
-            _Line(
-                chars=kept,
-                text=" ".join("".join(text).split()),
-                x0=min(c["x0"] for c in shown),
-                x1=max(c["x1"] for c in shown),
-                top=min(c["top"] for c in shown),
-                bottom=max(c["bottom"] for c in shown),
-                space=min(spaces) if spaces else 0.25 * max(c["size"] for c in shown),
-            )
-        )
-    return lines
+        # Side by side until a line that spans the parting, or a gap wider than a blank line.
+        parting = rows[i][1].x0
+        band = [rows[i]]
+        while i + len(band) < len(rows):
+            below, above = rows[i + len(band)][0], band[-1][0]
+            if any(p.x0 < parting < p.x1 for p in rows[i + len(band)]):
+                break
+            if below.top - above.bottom > 1.5 * (above.bottom - above.top):
+                break
+            band.append(rows[i + len(band)])
+        pieces = [p for row in band for p in row]
+        left = [p for p in pieces if p.x1 <= parting]
+        for piece in left:
+            piece.reach = parting - GUTTER
+        ordered += left + [p for p in pieces if p.x1 > parting]
+        i += len(band)
+    return ordered
 
 
 def _widths(lines: list[_Line], left: float, right: float) -> list[float]:
     """The width each line of text outside the tables could take.
 
     A line that starts at the left margin, or a paragraph's first line indented above one that
-    does, may run to the right margin. Lines set off from the left margin one after another are
-    centred or set to the right (an approval block, a title): as wide as the widest of them;
+    does, may run to the right margin, or to the next block set beside it; so may lines that
+    start at one indent. Lines set off from the left margin one after another, at varying
+    indents, are centred or set to the right (an approval block, a title): as wide as the widest of them;
     there, a line that starts with a capital starts a paragraph («…от 19.02.2021 № 398/2»
     «Утверждена: …»), which reads as a line that could have been as wide as it liked.
     """
     indented = [line.x0 > left + 2 for line in lines]
-    widths = [right - line.x0 for line in lines]
+    widths = [min(right, line.reach) - line.x0 for line in lines]
     start = 0
     while start < len(lines):
         end = start
@@ -316,7 +360,7 @@ def _widths(lines: list[_Line], left: float, right: float) -> list[float]:
             and _glue_gap(lines[end], lines[end + 1])
         ):
             end += 1
-        if end > start:
+        if end > start and len({round(line.x0) for line in lines[start : end + 1]}) > 1:
             widest = max(line.x1 - line.x0 for line in lines[start : end + 1])
             for i in range(start, end):
                 widths[i] = math.inf if lines[i + 1].text[:1].isupper() else widest
@@ -356,10 +400,8 @@ def _glue(before: _Line, line: _Line, width: float) -> str | None:
         return None  # a blank gap: paragraph spacing
     first = line.text.split(" ")[0]
     tail, head = before.text[-2:], line.text[:1]
-    if tail[-1:] in ".;:!?" and (head.isupper() or head in "-–—•"):
-        return (
-            None  # a sentence ends and a heading or an item starts: «… корректировки.» «Целевые показатели:»
-        )
+    if tail[-1:] in tuple(".;:!?") and (head.isupper() or head in tuple("-–—•")):
+        return None  # a sentence ends, a heading or an item starts: «…корректировки.» «Целевые показатели:»
     if len(tail) == 2 and tail[1] in _HYPHENS and tail[0].isalnum() and head.isalnum():
         return ""  # «семинара-» «практикума», «2023-» «2024»
     taken = before.x1 - before.x0

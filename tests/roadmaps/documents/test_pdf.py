@@ -99,7 +99,11 @@ def planned(count: int) -> list[dict]:
     return sections
 
 
-def roadmap_docx(count: int) -> bytes:
+AGREED = ["СОГЛАСОВАНО", "Председатель Совета руководителей", "П.П. Петров"]
+APPROVED = ["УТВЕРЖДАЮ", "Начальник Управления образования", "приказ от 01.09.2023 № 123", "И.И. Иванов"]
+
+
+def roadmap_docx(count: int, *, side_by_side: bool = False) -> bytes:
     """A roadmap as a department types it in Word: approval block, title, goal, a bordered
     table whose header repeats on every page, bold section rows merged across, a number merged
     down over sub-rows, the head's signature below, and page numbers."""
@@ -110,8 +114,16 @@ def roadmap_docx(count: int) -> bytes:
     footer = document.sections[0].footer.paragraphs[0]
     footer.alignment = 1  # centred
     footer._p.append(number)
-    for text in ["УТВЕРЖДЕНА", "приказом Управления образования", "от 01.09.2023 № 123"]:
-        document.add_paragraph(text).alignment = 2  # right
+    if side_by_side:
+        # «СОГЛАСОВАНО» on the left, «УТВЕРЖДАЮ» on the right: a borderless table in Word.
+        blocks = document.add_table(rows=1, cols=2).rows[0].cells
+        for cell, lines in zip(blocks, [AGREED, APPROVED], strict=True):
+            cell.text = lines[0]
+            for line in lines[1:]:
+                cell.add_paragraph(line)
+    else:
+        for text in ["УТВЕРЖДЕНА", "приказом Управления образования", "от 01.09.2023 № 123"]:
+            document.add_paragraph(text).alignment = 2  # right
     title = document.add_paragraph().add_run(
         "Дорожная карта по повышению качества образования на 2023-2024 учебный год"
     )
@@ -209,7 +221,11 @@ def rows_of(data: dict) -> list[dict]:
 @pytest.fixture(scope="module")
 def made(tmp_path_factory) -> dict[str, bytes]:
     folder = tmp_path_factory.mktemp("pdf")
-    docx = {"roadmap": roadmap_docx(45), "long": roadmap_docx(400)}
+    docx = {
+        "roadmap": roadmap_docx(45),
+        "long": roadmap_docx(400),
+        "agreed": roadmap_docx(12, side_by_side=True),
+    }
     pdf = to_pdf(docx, folder)
     (folder / "locked").mkdir()
     locked = to_pdf({"locked": docx["roadmap"]}, folder / "locked", export=PASSWORD_EXPORT)
@@ -219,6 +235,8 @@ def made(tmp_path_factory) -> dict[str, bytes]:
         "long.docx": docx["long"],
         "long.pdf": pdf["long"],
         "locked.pdf": locked["locked"],
+        "agreed.docx": docx["agreed"],
+        "agreed.pdf": pdf["agreed"],
     }
 
 
@@ -292,6 +310,16 @@ def test_text_above_and_below_the_table_in_reading_order(roadmap):
         "Цель: повышение качества образования в школах с низкими образовательными результатами.",
     ]
     assert source.blocks[table + 1 :] == ["Начальник Управления образования И.И. Иванов"]
+
+
+def test_blocks_side_by_side_read_one_after_the_other(made):
+    """«СОГЛАСОВАНО» and «УТВЕРЖДАЮ» set side by side read block by block, as the borderless
+    Word table they were typed in: the approval is the same."""
+    [source] = read_pdf(made["agreed.pdf"])
+    assert source.blocks[: len(AGREED) + len(APPROVED)] == AGREED + APPROVED
+    from_pdf = structure([source], "agreed")
+    assert from_pdf == importer.import_roadmap(made["agreed.docx"], "agreed")
+    assert (from_pdf["approval"]["number"], from_pdf["approval"]["date"]) == ("123", "2023-09-01")
 
 
 def test_merged_cells_follow_the_word_readers_contract(roadmap):
