@@ -48,6 +48,10 @@ _HYPHENS = "-\u00ad\u2010\u2011"
 # Between blocks set side by side in a borderless Word table: two cell margins of 0.19 cm.
 GUTTER = 11
 _SOFT_HYPHEN = "\u00ad"
+# Words of up to three letters that start a phrase on the next line.
+_SHORT_WORDS = frozenset(
+    "а б в во и к ко о об с со у до за из на не ни но об от по при про для без над под его их".split()
+)
 
 
 @dataclass
@@ -405,10 +409,18 @@ def _glue(before: _Line, line: _Line, width: float) -> str | None:
     if len(tail) == 2 and tail[1] in _HYPHENS and tail[0].isalnum() and head.isalnum():
         return ""  # «семинара-» «практикума», «2023-» «2024»
     taken = before.x1 - before.x0
-    # A word wider than the cell is broken where it reached the border («Ответственны» «й»,
-    # «1.10» «.»); one with a hyphen would have been broken there («Август-» «сентябрь»).
+    # A word wider than the cell is broken where it reached the border, a few letters from its
+    # end («Ответственны» «й», «1.10» «.»). A word that merely filled the line is followed by
+    # a whole word («Управление» «образования») or a short one («заместитель» «по»); one with
+    # a hyphen would have been broken there («Август-» «сентябрь»).
     alone = not any(c in before.text for c in " " + _HYPHENS)
-    if alone and taken + _width(line, 1) > width - 1 and not (head.isupper() and before.text[-1:].islower()):
+    rest = len(first) <= 3 and first.lower().strip(",.;:") not in _SHORT_WORDS
+    if (
+        alone
+        and rest
+        and taken + _width(line, 1) > width - 1
+        and not (head.isupper() and before.text[-1:].islower())
+    ):
         return ""
     if taken + before.space + _width(line, len(first)) > width - 0.5:
         return " "  # the next word did not fit: the text wrapped

@@ -27,7 +27,7 @@ from roadmaps.documents.readers import Source
 from roadmaps.documents.rows import fetch_roadmaps
 from roadmaps.models import Roadmap
 from roadmaps.uploads import Damaged, Encrypted, TooManyRows, UnsafeFile
-from tests.roadmaps.documents.conftest import seed
+from tests.roadmaps.documents.conftest import DocxBuilder, seed
 from tests.roadmaps.documents.test_round_trip import SEEDS, _table
 
 SOFFICE = "/usr/bin/soffice"
@@ -172,6 +172,21 @@ def roadmap_docx(count: int, *, side_by_side: bool = False) -> bytes:
     return out.getvalue()
 
 
+def two_row_header_docx() -> bytes:
+    """A header over two rows (the deadline split into start and end), a row of column numbers."""
+    builder = DocxBuilder().table(
+        [
+            ["№", "Мероприятие", "Сроки", None, "Ответственный"],
+            ["^", "^", "начало", "окончание", "^"],
+            ["1", "2", "3", "4", "5"],
+            ["1.", "Диагностика", "Сентябрь 2021", "Октябрь 2021", "МБОУ ДПО МЦ"],
+            ["2.", "Методический семинар", "Ноябрь 2021", "Декабрь 2021", "Управление образования"],
+        ]
+    )
+    builder.document.tables[0].style = "Table Grid"
+    return builder.bytes()
+
+
 def to_pdf(documents: dict[str, bytes], folder, export: str = "pdf") -> dict[str, bytes]:
     """LibreOffice prints each DOCX to PDF, as «save as PDF» in an office suite does."""
     for name, content in documents.items():
@@ -225,6 +240,7 @@ def made(tmp_path_factory) -> dict[str, bytes]:
         "roadmap": roadmap_docx(45),
         "long": roadmap_docx(400),
         "agreed": roadmap_docx(12, side_by_side=True),
+        "header": two_row_header_docx(),
     }
     pdf = to_pdf(docx, folder)
     (folder / "locked").mkdir()
@@ -237,6 +253,8 @@ def made(tmp_path_factory) -> dict[str, bytes]:
         "locked.pdf": locked["locked"],
         "agreed.docx": docx["agreed"],
         "agreed.pdf": pdf["agreed"],
+        "header.docx": docx["header"],
+        "header.pdf": pdf["header"],
     }
 
 
@@ -320,6 +338,19 @@ def test_blocks_side_by_side_read_one_after_the_other(made):
     from_pdf = structure([source], "agreed")
     assert from_pdf == importer.import_roadmap(made["agreed.docx"], "agreed")
     assert (from_pdf["approval"]["number"], from_pdf["approval"]["date"]) == ("123", "2023-09-01")
+
+
+def test_a_header_over_two_rows_reads_as_in_word(made):
+    [source] = read_pdf(made["header.pdf"])
+    grid = grid_of(source)
+    assert grid[0][2].owner is grid[0][3].owner  # «Сроки» across start and end
+    assert grid[1][0].continued and grid[1][0].owner is grid[0][0].owner  # «№» down
+    data = structure([source], "header")
+    assert data == importer.import_roadmap(made["header.docx"], "header")
+    assert [(a["number"], a["deadline"]) for a in data["activities"]] == [
+        ("1.", "Сентябрь 2021\nОктябрь 2021"),
+        ("2.", "Ноябрь 2021\nДекабрь 2021"),
+    ]
 
 
 def test_merged_cells_follow_the_word_readers_contract(roadmap):
