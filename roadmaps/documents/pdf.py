@@ -40,6 +40,9 @@ SCAN = (
     "Загрузите исходный документ Word или Excel либо PDF, сохранённый из Word."
 )
 TABLES = {"vertical_strategy": "lines", "horizontal_strategy": "lines"}
+# A page of a roadmap table draws a few hundred lines; pdfplumber meets every vertical line
+# with every horizontal one, so a page of thousands is a drawing, not searched for tables.
+MAX_LINES = 4_000
 
 _PAGE_NUMBER = re.compile(
     r"^(?:[-–—\s]*\d{1,3}[-–—\s]*|(?:стр\.?|страница)\s*\d{1,3}(?:\s*из\s*\d{1,3})?)$", re.I
@@ -163,7 +166,8 @@ def _split_row(before: _Table, after: _Table, row: list[Cell]) -> bool:
 
 def _page_blocks(page) -> list[str | _Table]:
     """The page's lines of text and its tables, top to bottom."""
-    tables = [t for t in page.find_tables(TABLES) if t.cells]
+    drawn = len(page.lines) + len(page.rects)
+    tables = [t for t in page.find_tables(TABLES) if t.cells] if drawn <= MAX_LINES else []
     boxes = [t.bbox for t in tables]
     inside: list[list[dict]] = [[] for _ in tables]
     outside: list[dict] = []
