@@ -138,11 +138,14 @@ def _add_page(blocks: list[str | _Table], page: list[str | _Table]) -> None:
 def _split_row(before: _Table, after: _Table, row: list[Cell]) -> bool:
     """Join the first row of a table's next piece to the last row of the piece before when it
     is the rest of that row: its first cell does not start a sentence or a number (it is empty,
-    or the tail of a word: «14.4» «.», «23.1» «0.»), and every cell's text goes on from the line
-    above it (the line was full). Return whether it was joined."""
+    or the tail of a word: «14.4» «.», «23.1» «0.»), its cells are merged as those above (a
+    section's heading across the table goes on in a heading), and every cell's text goes on from
+    the line above it (the line was full). Return whether it was joined."""
     last = before.grid[-1]
     head = row[0].text[:1]
     if len(row) != len(last) or head.isupper() or (head.isdigit() and last[0].text.endswith((".", ")"))):
+        return False
+    if _spans(row) != _spans(last):
         return False
     pairs = [(a, b) for a, b in zip(last, row, strict=True) if b.text]
     if not pairs or any(a.continued or b.continued for a, b in pairs):
@@ -162,6 +165,11 @@ def _split_row(before: _Table, after: _Table, row: list[Cell]) -> bool:
         joined[id(a.owner)] = Cell(_text(lines, width), a.owner, bold=a.bold and b.bold)
     before.grid[-1] = [joined.get(id(c.owner), c) for c in last]
     return True
+
+
+def _spans(row: list[Cell]) -> list[int]:
+    """Where each cell of the row starts."""
+    return [i for i, cell in enumerate(row) if i == 0 or cell.owner is not row[i - 1].owner]
 
 
 def _page_blocks(page) -> list[str | _Table]:
