@@ -9,7 +9,10 @@ What Russian Excel and LibreOffice show was checked with LibreOffice 25 in the r
 (a sheet of every code here converted to CSV «as shown»): a month alone is in the nominative
 and capitalised («Январь 2022»), a month after a day is in the genitive («3 января 2022»),
 abbreviations have no dot («янв 22»), and the built-in ids 14–22 take the Russian short forms
-(«03.01.2022», «03.янв.22»). Two choices differ from a Russian desktop on purpose:
+(«03.01.2022», «03.янв.22»). Excel itself was not at hand to compare; it is said to put a
+month after a day in the genitive only under the «[$-FC19]» prefix, which LibreOffice's
+genitive (what the writer of «1 января» meant) covers either way.
+Two choices differ from a Russian desktop on purpose:
 
 - the decimal separator is a dot. A fraction in a roadmap is nearly always an item number
   («5.10») that Excel stored as a number, which it only does where the decimal separator is a
@@ -74,8 +77,10 @@ def display(value: object, code: str | None) -> str:
     if isinstance(value, bool):
         return "ИСТИНА" if value else "ЛОЖЬ"
     section, index = _section((code or "General").strip(), value)
+    if not section:
+        return ""  # «0;-0;;@» hides zeros
     tokens = _TOKEN.findall(section)
-    if not section or section.lower() == "general" or "general" in (t.lower() for t in tokens):
+    if "general" in (t.lower() for t in tokens):
         return general(value)
     if _is_date(tokens):
         return _date(value, tokens)
