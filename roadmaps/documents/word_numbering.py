@@ -159,6 +159,7 @@ class Numbering:
             }
             self.nums = {n.get(qn("w:numId")): n for n in numbering_xml.iterchildren(W_NUM)}
         self._lists: dict[str, _List | None] = {}
+        self._style_num_prs: dict[str | None, tuple[str | None, str | None]] = {}
         self.counters: dict[str, dict[int, int]] = {}
 
     def label(self, p) -> str | None:
@@ -192,17 +193,31 @@ class Numbering:
 
     def _num_pr(self, p) -> tuple[str, int | None] | None:
         """(numId, level) of the paragraph, its own or its style's; None if not numbered."""
-        num_id = _val(p, f"{W_PPR}/{W_NUM_PR}/{W_NUM_ID}")
-        ilvl = _val(p, f"{W_PPR}/{W_NUM_PR}/{W_ILVL}")
-        # A style may name only the level and leave the list to the style it is based on.
-        for style in self.styles.chain(self.styles.paragraph_style(p)):
-            if num_id is not None and ilvl is not None:
-                break
-            num_id = num_id if num_id is not None else _val(style, f"{W_PPR}/{W_NUM_PR}/{W_NUM_ID}")
-            ilvl = ilvl if ilvl is not None else _val(style, f"{W_PPR}/{W_NUM_PR}/{W_ILVL}")
+        num_pr = p.find(f"{W_PPR}/{W_NUM_PR}")
+        num_id = ilvl = None
+        if num_pr is not None:
+            num_id, ilvl = _val(num_pr, W_NUM_ID), _val(num_pr, W_ILVL)
+        if num_id is None or ilvl is None:
+            style_num_id, style_ilvl = self._style_num_pr(self.styles.paragraph_style(p))
+            num_id = num_id if num_id is not None else style_num_id
+            ilvl = ilvl if ilvl is not None else style_ilvl
         if num_id in (None, "0"):
             return None
         return num_id, int(ilvl) if ilvl and ilvl.isdigit() else None
+
+    def _style_num_pr(self, style_id: str | None) -> tuple[str | None, str | None]:
+        """(numId, level) a paragraph style gives, each from the nearest style in its chain that
+        names it: a style may name only the level and leave the list to the one it is based on.
+        Asked once per style, not per paragraph."""
+        if style_id not in self._style_num_prs:
+            num_id = ilvl = None
+            for style in self.styles.chain(style_id):
+                if num_id is not None and ilvl is not None:
+                    break
+                num_id = num_id if num_id is not None else _val(style, f"{W_PPR}/{W_NUM_PR}/{W_NUM_ID}")
+                ilvl = ilvl if ilvl is not None else _val(style, f"{W_PPR}/{W_NUM_PR}/{W_ILVL}")
+            self._style_num_prs[style_id] = (num_id, ilvl)
+        return self._style_num_prs[style_id]
 
     def _list(self, num_id: str) -> _List | None:
         if num_id not in self._lists:
