@@ -38,7 +38,7 @@ PROFILE = """<?xml version="1.0" encoding="UTF-8"?>
 </oor:items>
 """
 
-RESAVE = "Сохраните его как .docx или .xlsx и загрузите снова."
+RESAVE = "Сохраните файл как .docx или .xlsx и загрузите снова."
 
 
 class NotConverted(UnsafeFile):

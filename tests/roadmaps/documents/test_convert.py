@@ -11,6 +11,7 @@ import subprocess
 import tempfile
 import time
 import zipfile
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import olefile
@@ -121,17 +122,13 @@ def saved(originals, tmp_path_factory) -> dict[str, bytes]:
     docx = {"roadmap.docx": originals["roadmap.docx"]}
     xlsx = {"roadmap.xlsx": originals["roadmap.xlsx"]}
     out = {"docx": originals["roadmap.docx"], "xlsx": originals["roadmap.xlsx"]}
-    for target, files in [
-        ("odt", docx),
-        ("rtf", docx),
-        ("ott", docx),
-        ("pdf", docx),
-        ("xls:MS Excel 97", xlsx),
-        ("ods", xlsx),
-        ("ots", xlsx),
-    ]:
-        suffix = target.split(":")[0]
-        out[suffix] = soffice_save(files, target, root / suffix)[next(iter(files))]
+    targets = [("odt", docx), ("rtf", docx), ("ott", docx), ("pdf", docx)]
+    targets += [("xls:MS Excel 97", xlsx), ("ods", xlsx), ("ots", xlsx)]
+    # Each LibreOffice with a profile of its own, side by side.
+    with ThreadPoolExecutor(max_workers=4) as pool:
+        results = pool.map(lambda job: soffice_save(job[1], job[0], root / job[0].split(":")[0]), targets)
+        for (target, files), result in zip(targets, results, strict=True):
+            out[target.split(":")[0]] = result[next(iter(files))]
     # LibreOffice 7.4 drops the table of a DOCX it writes straight to Word 97 (the cells come
     # out as one paragraph); written from the ODT, the .doc keeps it, as Word's own do.
     out["doc"] = soffice_save({"roadmap.odt": out["odt"]}, "doc:MS Word 97", root / "doc")["roadmap.odt"]
@@ -257,9 +254,11 @@ def test_a_macro_bound_to_opening_the_document_does_not_run(tmp_path):
 
 
 @pytest.fixture
-def hanging_converter(tmp_path, settings):
+def hanging_converter(tmp_path, settings, monkeypatch):
     """A «LibreOffice» that starts a helper process, as soffice starts soffice.bin, and then
-    hangs; both write their process ids down."""
+    hangs; both write their process ids down. Conversions make their folders in tmp/."""
+    (tmp_path / "tmp").mkdir()
+    monkeypatch.setattr(tempfile, "tempdir", str(tmp_path / "tmp"))
     pids = tmp_path / "pids"
     script = tmp_path / "soffice"
     script.write_text(f"#!/bin/sh\nsleep 300 &\necho $! >> {pids}\necho $$ >> {pids}\nsleep 300\n")
@@ -285,12 +284,12 @@ def test_a_conversion_that_hangs_stops_at_the_time_limit_and_leaves_no_process(s
     elapsed = time.monotonic() - started
     assert str(info.value) == (
         "Файл не удалось преобразовать за 1 с: он слишком большой или сложный. "
-        "Сохраните его как .docx или .xlsx и загрузите снова."
+        "Сохраните файл как .docx или .xlsx и загрузите снова."
     )
     assert 1 <= elapsed < 3
     pids = [int(line) for line in hanging_converter.read_text().split()]
     assert len(pids) == 2 and not any(running(pid) for pid in pids)
-    assert not list(Path(tempfile.gettempdir()).glob("roadmap-convert-*"))
+    assert not list(Path(tempfile.gettempdir()).iterdir())
 
 
 @pytest.mark.parametrize("program", ["", "/nonexistent/soffice"])
@@ -300,7 +299,7 @@ def test_without_libreoffice_the_message_says_so(saved, settings, program):
         import_roadmap(saved["odt"], "roadmap.odt")
     assert str(info.value) == (
         "Файлы .doc, .rtf, .odt, .xls и .ods на этом сервере не принимаются: не установлен "
-        "LibreOffice, который их преобразует. Сохраните его как .docx или .xlsx и загрузите снова."
+        "LibreOffice, который их преобразует. Сохраните файл как .docx или .xlsx и загрузите снова."
     )
 
 
