@@ -5,6 +5,12 @@ ENV PYTHONDONTWRITEBYTECODE=1 \
     PIP_NO_CACHE_DIR=1 \
     DEBUG=false
 
+# LibreOffice (Writer and Calc, without the desktop parts) converts imported .doc, .rtf, .odt,
+# .xls and .ods to DOCX and XLSX; the Liberation fonts stand in for Times New Roman and Arial.
+RUN apt-get update \
+    && apt-get install -y --no-install-recommends libreoffice-writer-nogui libreoffice-calc-nogui fonts-liberation \
+    && rm -rf /var/lib/apt/lists/*
+
 WORKDIR /app
 COPY requirements.txt .
 RUN pip install -r requirements.txt

@@ -8,6 +8,7 @@ files under ``var/``), mail printed to the console. ``DEBUG=1`` is for developme
 
 from __future__ import annotations
 
+import shutil
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -205,6 +206,11 @@ CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_BEAT_SCHEDULE_FILENAME = str(TASK_DIR / "beat-schedule")
+
+# LibreOffice converts imported .doc, .rtf, .odt, .xls and .ods (roadmaps/documents/convert.py):
+# the program (found on PATH unless set) and how long one conversion may take, in seconds.
+SOFFICE = env.str("SOFFICE", default="") or shutil.which("soffice") or shutil.which("libreoffice") or ""
+SOFFICE_TIMEOUT = env.int("SOFFICE_TIMEOUT", default=120)
 
 # Sessions are in the database (Django's default): every web worker sees every login.
 

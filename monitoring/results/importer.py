@@ -17,7 +17,7 @@ from typing import Any
 from django.db import DatabaseError, models, transaction
 from openpyxl import load_workbook
 
-from roadmaps.uploads import Kind, UnsafeFile, check_upload
+from roadmaps.uploads import KIND_NAMES, Kind, UnknownKind, UnsafeFile, check_upload
 from schools.models import Municipality, Organisation
 from schools.russian import plain, school_key
 
@@ -67,8 +67,12 @@ def read_workbook(content: bytes, columns: list[Column]) -> tuple[str, list[dict
     Raises UnsafeFile with a Russian message when the file is not a safe workbook or has no sheet
     with the required columns.
     """
-    if check_upload(content) != Kind.XLSX:
-        raise UnsafeFile("Это документ Word, а нужна таблица Excel (.xlsx) с результатами.")
+    try:
+        kind = check_upload(content)
+    except UnknownKind as exc:
+        raise UnsafeFile("Это не документ Word (.docx) и не таблица Excel (.xlsx).") from exc
+    if kind != Kind.XLSX:
+        raise UnsafeFile(f"Это {KIND_NAMES[kind]}, а нужна таблица Excel (.xlsx) с результатами.")
     _check_sheet_sizes(content)
     try:
         book = load_workbook(io.BytesIO(content), read_only=True, data_only=True)

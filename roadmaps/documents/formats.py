@@ -7,19 +7,23 @@ a PDF is read from its text layer. Pure Python but for the conversion, which run
 
 from __future__ import annotations
 
+from roadmaps.documents.convert import convert
 from roadmaps.documents.excel import read_xlsx
+from roadmaps.documents.pdf import read_pdf
 from roadmaps.documents.readers import Source
 from roadmaps.documents.word import read_docx
-from roadmaps.uploads import Kind, UnsafeFile
+from roadmaps.uploads import Kind
 
 
 def read_sources(content: bytes, kind: Kind) -> list[Source]:
     """The file's sources (one per sheet of a workbook); raise UnsafeFile when it cannot be read."""
+    if kind in CONVERTED:
+        content, kind = convert(content, kind, CONVERTED[kind]), CONVERTED[kind]
     if kind == Kind.DOCX:
         return [read_docx(content)]
     if kind == Kind.XLSX:
         return read_xlsx(content)
-    raise UnsafeFile("Это не документ Word (.docx) и не таблица Excel (.xlsx).")
+    return read_pdf(content)
 
 
 def needs_conversion(kind: Kind) -> bool:
