@@ -17,7 +17,7 @@ from django.db import transaction
 from django.db.models import QuerySet
 from django.utils import timezone
 
-from roadmaps.documents.importer import import_roadmap
+from roadmaps.documents.importer import import_roadmap, summary
 from roadmaps.models import Activity, ImportDraft, Roadmap, check_period
 from roadmaps.services.loading import roadmap_load
 from roadmaps.uploads import Kind, UnsafeFile, check_upload
@@ -60,6 +60,7 @@ def draft_read_now(*, user, owner: Organisation, file_name: str, content: bytes,
         file_name=file_name,
         kind=kind,
         data=data,
+        summary=summary(data),
         state=ImportDraft.State.READY,
     )
 
@@ -93,6 +94,7 @@ def draft_read(*, draft_id: int) -> None:
         try:
             fields["kind"] = check_upload(content)
             fields["data"] = import_roadmap(content, filename=draft.file_name)
+            fields["summary"] = summary(fields["data"])
             fields["state"] = ImportDraft.State.READY
         except UnsafeFile as exc:
             fields["error"] = str(exc)
@@ -203,7 +205,8 @@ def draft_save(*, draft: ImportDraft, header: dict[str, Any], rows: dict[int, di
     different pages both keep their corrections."""
     draft = _locked(draft)
     _apply(draft.data, header, rows)
-    draft.save(update_fields=["data", "updated_at"])
+    draft.summary = summary(importable(draft.data))
+    draft.save(update_fields=["data", "summary", "updated_at"])
     return draft
 
 
