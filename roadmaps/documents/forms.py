@@ -14,6 +14,7 @@ DATE_WIDGET = {"format": "%Y-%m-%d", "attrs": {"type": "date", "class": "form-co
 
 # What the file picker offers: every kind ``formats.read_sources`` reads.
 IMPORT_ACCEPT = ".docx,.xlsx,.doc,.xls,.rtf,.odt,.ods,.pdf"
+ROWS = f"{MAX_ROWS:,}".replace(",", " ")  # «5 000», as Russian writes thousands
 
 
 class ImportUploadForm(forms.Form):
@@ -21,7 +22,7 @@ class ImportUploadForm(forms.Form):
         label="Файл дорожной карты",
         help_text=(
             "Word (.docx, .doc), RTF, OpenDocument (.odt, .ods), Excel (.xlsx, .xls) или PDF с текстовым "
-            f"слоем, до {MAX_UPLOAD // MB} МБ и {MAX_ROWS:,} строк.".replace(",", " ")
+            f"слоем, до {MAX_UPLOAD // MB} МБ и {ROWS} строк."
         ),
         widget=forms.ClearableFileInput(attrs={"accept": IMPORT_ACCEPT}),
     )

@@ -302,9 +302,9 @@ def import_preview(request: HttpRequest, token) -> HttpResponse:
     draft = _draft_for_user(request, token)
     if draft.state == ImportDraft.State.CONFIRMED:
         return _already_confirmed(request, AlreadyConfirmed(draft.roadmap))
+    if request.htmx and draft.state != ImportDraft.State.READING:
+        return HttpResponse(headers={"HX-Refresh": "true"})  # read: the polling ends in the whole page
     if draft.state != ImportDraft.State.READY:
-        if request.htmx and draft.state != ImportDraft.State.READING:
-            return HttpResponse(headers={"HX-Refresh": "true"})  # read: show the whole page
         template = "roadmaps/documents/import_preview.html"
         return render(request, template + ("#reading" if request.htmx else ""), {"draft": draft})
     rows = draft_rows(draft.data)
