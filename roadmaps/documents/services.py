@@ -191,7 +191,9 @@ def importable(data: dict[str, Any]) -> dict[str, Any]:
 
 def _locked(draft: ImportDraft) -> ImportDraft:
     """The draft's row, locked until the transaction ends; a confirmed one is refused."""
-    draft = ImportDraft.objects.select_for_update().select_related("owner", "roadmap").get(pk=draft.pk)
+    # The roadmap is not joined: a second click waits here for the first one's commit, then
+    # reads the draft's row as committed but a joined row as it was when its query began.
+    draft = ImportDraft.objects.select_for_update(of=("self",)).select_related("owner").get(pk=draft.pk)
     if draft.state == ImportDraft.State.CONFIRMED:
         raise AlreadyConfirmed(draft.roadmap)
     if draft.state != ImportDraft.State.READY:

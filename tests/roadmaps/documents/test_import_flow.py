@@ -197,9 +197,19 @@ def test_a_second_confirm_finds_it_confirmed(client, preview):
     assert client.get(preview).url == roadmap.get_absolute_url()
 
 
+@pytest.fixture
+def seed_again(django_db_blocker):
+    """A transactional test ends by emptying the database: the seed back for the tests after it."""
+    yield
+    with django_db_blocker.unblock():
+        call_command(
+            "seed_demo", demo=True, without_monitoring=True, stdout=io.StringIO(), stderr=io.StringIO()
+        )
+
+
 @pytest.mark.postgresql
 @pytest.mark.django_db(transaction=True)
-def test_two_clicks_at_once_on_postgresql_make_one_roadmap():
+def test_two_clicks_at_once_on_postgresql_make_one_roadmap(seed_again):
     """Two requests in two threads, each with its own connection, released together."""
     from django.contrib.auth import get_user_model
 
@@ -233,8 +243,6 @@ def test_two_clicks_at_once_on_postgresql_make_one_roadmap():
     assert sum("Эта загрузка уже подтверждена" in p for p in pages) == 1
     assert sum("Дорожная карта загружена как черновик: 60 мероприятий." in p for p in pages) == 1
     assert ImportDraft.objects.get(token=preview.rstrip("/").split("/")[-1]).roadmap == roadmap
-    # The flush of this transactional test empties the database: the seed back for the others.
-    call_command("seed_demo", demo=True, without_monitoring=True, stdout=io.StringIO(), stderr=io.StringIO())
 
 
 # --- The same roadmap again --------------------------------------------------------------
