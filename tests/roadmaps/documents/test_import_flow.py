@@ -25,7 +25,7 @@ from roadmaps.documents import views
 from roadmaps.documents.export_docx import export_docx
 from roadmaps.documents.importer import summary
 from roadmaps.documents.rows import fetch_roadmaps
-from roadmaps.documents.services import draft_rows
+from roadmaps.documents.services import draft_keep_for_worker, draft_rows
 from roadmaps.models import ImportDraft, Roadmap
 from roadmaps.uploads import MAX_UPLOAD
 from schools.models import Organisation
@@ -469,3 +469,39 @@ def test_a_5000_row_page_is_quick_and_small(client, staff, taganrog):
     assert time.perf_counter() - started < 2
     assert len(response.content) < 200_000  # 6.3 MB for the whole table before
     assert re.search(r"Строки 2951–3000 из 5125", response.content.decode())
+
+
+@pytest.fixture
+def real_worker(django_db_setup, smtp_sink, tmp_path, settings, monkeypatch):
+    """``celery -A config worker`` in a subprocess (the reminder tests' worker), sharing this
+    test's media folder, where the upload waits for it."""
+    from tests.monitoring.conftest import Worker
+
+    settings.MEDIA_ROOT = tmp_path / "media"
+    monkeypatch.setenv("MEDIA_ROOT", str(settings.MEDIA_ROOT))
+    worker = Worker(smtp_port=smtp_sink.port, log=tmp_path / "worker.log")
+    yield worker
+    worker.stop()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_real_worker_reads_a_stored_upload_into_its_draft(real_worker, seed_again):
+    from django.contrib.auth import get_user_model
+
+    staff = get_user_model().objects.get(username="uo")
+    owner = Roadmap.objects.get(source_key="002_taganrog").owner
+    draft = draft_keep_for_worker(user=staff, owner=owner, file_name="карта.docx", content=roadmap_docx(80))
+    stored = draft.stored_file
+    client = Client()
+    client.force_login(staff)
+    url = reverse("documents:import_preview", args=[draft.token])
+    assert "Файл обрабатывается…" in client.get(url).content.decode()
+
+    real_worker.client.send_task(
+        "roadmaps.documents.tasks.read_import", args=[draft.pk], queue=real_worker.queue
+    ).get(timeout=60)
+    assert client.get(url, headers={"HX-Request": "true"})["HX-Refresh"] == "true"
+    draft.refresh_from_db()
+    assert (draft.state, draft.kind, draft.stored_file) == (ImportDraft.State.READY, "docx", "")
+    assert not default_storage.exists(stored)
+    assert "Строки 1–50 из 82" in client.get(url).content.decode()
