@@ -364,8 +364,11 @@ def _import_save(
         return _already_confirmed(request, exc)
     except ImportRefused as exc:
         messages.error(request, str(exc))
-    goto = request.POST.get("goto") or page
-    return redirect(reverse("documents:import_preview", args=[draft.token]) + f"?page={goto}")
+    goto = request.POST.get("goto", "")
+    return redirect(
+        reverse("documents:import_preview", args=[draft.token])
+        + f"?page={int(goto) if goto.isdigit() else page}"
+    )
 
 
 def _already_confirmed(request: HttpRequest, exc: AlreadyConfirmed) -> HttpResponse:
