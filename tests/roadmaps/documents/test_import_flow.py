@@ -11,6 +11,7 @@ import uuid
 from datetime import timedelta
 
 import pytest
+from django.contrib.auth import get_user_model
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -197,22 +198,30 @@ def test_a_second_confirm_finds_it_confirmed(client, preview):
     assert client.get(preview).url == roadmap.get_absolute_url()
 
 
-@pytest.fixture
-def seed_again(django_db_blocker):
-    """A transactional test ends by emptying the database: the seed back for the tests after it."""
+def seed() -> None:
+    call_command("seed_demo", demo=True, without_monitoring=True, stdout=io.StringIO(), stderr=io.StringIO())
+
+
+@pytest.fixture(scope="module")
+def seed_after_module(django_db_setup, django_db_blocker):
+    """A transactional test ends by emptying the database: the seed back for the tests after
+    this module (a module fixture ends after the last test's flush)."""
     yield
     with django_db_blocker.unblock():
-        call_command(
-            "seed_demo", demo=True, without_monitoring=True, stdout=io.StringIO(), stderr=io.StringIO()
-        )
+        seed()
+
+
+@pytest.fixture
+def seeded(seed_after_module, transactional_db):
+    """The seed data, for a transactional test that may run after another one's flush."""
+    if not get_user_model().objects.filter(username="uo").exists():
+        seed()
 
 
 @pytest.mark.postgresql
 @pytest.mark.django_db(transaction=True)
-def test_two_clicks_at_once_on_postgresql_make_one_roadmap(seed_again):
+def test_two_clicks_at_once_on_postgresql_make_one_roadmap(seeded):
     """Two requests in two threads, each with its own connection, released together."""
-    from django.contrib.auth import get_user_model
-
     staff = get_user_model().objects.get(username="uo")
     owner = Roadmap.objects.get(source_key="002_taganrog").owner
     client = Client()
@@ -485,9 +494,7 @@ def real_worker(django_db_setup, smtp_sink, tmp_path, settings, monkeypatch):
 
 
 @pytest.mark.django_db(transaction=True)
-def test_the_real_worker_reads_a_stored_upload_into_its_draft(real_worker, seed_again):
-    from django.contrib.auth import get_user_model
-
+def test_the_real_worker_reads_a_stored_upload_into_its_draft(real_worker, seeded):
     staff = get_user_model().objects.get(username="uo")
     owner = Roadmap.objects.get(source_key="002_taganrog").owner
     draft = draft_keep_for_worker(user=staff, owner=owner, file_name="карта.docx", content=roadmap_docx(80))
