@@ -9,6 +9,7 @@ from roadmaps.models import (
     DeadlineWindow,
     Evidence,
     Executor,
+    ImportDraft,
     Roadmap,
     RoadmapEvent,
     RoadmapSchool,
@@ -174,4 +175,23 @@ class RoadmapEventAdmin(admin.ModelAdmin):
         return False
 
     def has_delete_permission(self, request, obj=None) -> bool:
+        return False
+
+
+@admin.register(ImportDraft)
+class ImportDraftAdmin(admin.ModelAdmin):
+    """Read only, for support: who uploaded what, and why a file was not read. The rows
+    themselves are seen on the uploader's preview; a stale draft may be deleted."""
+
+    list_display = ["file_name", "user", "owner", "kind", "state", "created_at", "roadmap"]
+    list_filter = ["state", "kind"]
+    search_fields = ["file_name", "user__username", "owner__name"]
+    list_select_related = ["user", "owner", "roadmap"]
+    fields = ["file_name", "user", "owner", "kind", "state", "error", "roadmap", "created_at", "updated_at"]
+    readonly_fields = fields
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
         return False

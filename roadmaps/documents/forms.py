@@ -5,18 +5,26 @@ from datetime import date
 from django import forms
 
 from roadmaps.models import check_period
-from roadmaps.uploads import MAX_UPLOAD, UnsafeFile, check_size
+from roadmaps.uploads import MAX_ROWS, MAX_UPLOAD, MB, UnsafeFile, check_size
 from schools.models import Organisation
 
 # A browser's date picker speaks ISO dates whatever the page's language.
 DATE_WIDGET = {"format": "%Y-%m-%d", "attrs": {"type": "date", "class": "form-control"}}
 
 
+# What the file picker offers: every kind ``formats.read_sources`` reads.
+IMPORT_ACCEPT = ".docx,.xlsx,.doc,.xls,.rtf,.odt,.ods,.pdf"
+ROWS = f"{MAX_ROWS:,}".replace(",", " ")  # «5 000», as Russian writes thousands
+
+
 class ImportUploadForm(forms.Form):
     file = forms.FileField(
         label="Файл дорожной карты",
-        help_text=f"Документ Word (.docx) или таблица Excel (.xlsx), до {MAX_UPLOAD // 1024 // 1024} МБ.",
-        widget=forms.ClearableFileInput(attrs={"accept": ".docx,.xlsx"}),
+        help_text=(
+            "Word (.docx, .doc), RTF, OpenDocument (.odt, .ods), Excel (.xlsx, .xls) или PDF с текстовым "
+            f"слоем, до {MAX_UPLOAD // MB} МБ и {ROWS} строк."
+        ),
+        widget=forms.ClearableFileInput(attrs={"accept": IMPORT_ACCEPT}),
     )
     owner = forms.ModelChoiceField(label="Чья дорожная карта", queryset=Organisation.objects.none())
 
@@ -49,7 +57,9 @@ class ImportHeaderForm(forms.Form):
 
 
 class RowForm(forms.Form):
-    """One row of the preview: an activity (or sub-row), or a section's heading."""
+    """One row of the preview: an activity (or sub-row), or a section's heading. Only one
+    page's rows are posted at a time, so an import of any size stays under Django's limit of
+    form fields."""
 
     number = forms.CharField(label="№", max_length=20, required=False)
     content = forms.CharField(label="Мероприятие", widget=forms.Textarea(attrs={"rows": 2}))

@@ -1,6 +1,8 @@
-"""Building a document in the background: a large export or report runs as a Celery task.
+"""Documents in the background: a large export or report is built, a large or converted
+upload is read, by a Celery task.
 
-The job, the file and its name are ``documents.build``'s; here a job is only queued and run.
+The job, the file and its name are ``documents.build``'s, the draft's reading
+``documents.services``'; here they are only queued and run.
 """
 
 from __future__ import annotations
@@ -11,6 +13,8 @@ from celery import shared_task
 from django.db import transaction
 
 from roadmaps.documents.build import Job, job_build, job_get, job_put
+from roadmaps.documents.services import draft_read
+from roadmaps.models import ImportDraft
 
 
 def build_document_later(job: Job) -> str:
@@ -35,3 +39,14 @@ def build_document(self, job_id: str) -> str | None:
         self.update_state(state="PROGRESS", meta={"done": done, "total": total})
 
     return job_build(job_id=job_id, job=job, progress=progress)
+
+
+def read_import_later(draft: ImportDraft) -> None:
+    """Queue the reading of a stored upload once the request's transaction commits."""
+    transaction.on_commit(lambda: read_import.delay(draft.pk))
+
+
+@shared_task(name="roadmaps.documents.tasks.read_import")
+def read_import(draft_id: int) -> None:
+    """Read an uploaded roadmap file (a large one, or one LibreOffice converts) into its draft."""
+    draft_read(draft_id=draft_id)

@@ -15,5 +15,5 @@ urlpatterns = [
     path("jobs/<str:job_id>/", views.job, name="job"),
     path("jobs/<str:job_id>/download/", views.job_download, name="job_download"),
     path("import/", views.import_upload, name="import_upload"),
-    path("import/<str:token>/", views.import_preview, name="import_preview"),
+    path("import/<uuid:token>/", views.import_preview, name="import_preview"),
 ]

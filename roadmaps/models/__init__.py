@@ -3,12 +3,14 @@
 - ``roadmap``: the roadmap's header, who may see it, its period, its decisions (approval,
   revisions, archive), the schools taking part and its target indicators;
 - ``rows``: its table: sections and activity rows, their deadlines and executors, and the trash;
-- ``marks``: over the year, the schools' completion marks with evidence, and comments on activities.
+- ``marks``: over the year, the schools' completion marks with evidence, and comments on activities;
+- ``imports``: an uploaded roadmap file between its preview and its confirmation.
 
 Each imports only the ones before it in this list (marks the rows, rows the roadmap); migration
 0001 reaches ``roadmaps.models.evidence_upload_to`` through this package.
 """
 
+from roadmaps.models.imports import DRAFT_LIFETIME, ImportDraft, ImportDraftQuerySet
 from roadmaps.models.marks import Comment, CompletionMark, Evidence, evidence_upload_to
 from roadmaps.models.roadmap import (
     DOCUMENT_CASES,
@@ -33,6 +35,7 @@ from roadmaps.models.rows import (
 
 __all__ = [
     "DOCUMENT_CASES",
+    "DRAFT_LIFETIME",
     "MAX_PERIOD_YEARS",
     "PERIOD_YEARS",
     "Activity",
@@ -42,6 +45,8 @@ __all__ = [
     "DeadlineWindow",
     "Evidence",
     "Executor",
+    "ImportDraft",
+    "ImportDraftQuerySet",
     "OutsideTrashManager",
     "Roadmap",
     "RoadmapEvent",

@@ -160,7 +160,7 @@ def test_staff_upload_preview_correct_and_confirm(client, staff, taganrog):
     assert roadmap.owner == taganrog.owner
     assert roadmap.activities.filter(parent__isnull=True).count() == 16
     assert roadmap.activities.order_by("order").first().deadline_text == "по мере готовности"
-    assert client.get(preview_url).status_code == 404  # used up
+    assert client.get(preview_url).url == roadmap.get_absolute_url()  # confirmed: the roadmap it made
 
 
 def test_the_preview_belongs_to_its_uploader(client, staff, superuser, taganrog):
