@@ -13,6 +13,7 @@ from typing import Any
 
 from django.db import transaction
 from django.db.models import Count
+from simple_history.utils import bulk_create_with_history
 
 from roadmaps.deadlines import parse_deadline
 from roadmaps.models import (
@@ -156,14 +157,7 @@ def activity_set_windows(
     manual = {(w.start, w.end) for w in existing if w.source == DeadlineWindow.Source.MANUAL}
     if has_children is None:
         has_children = activity.children.exists()
-    if has_children:
-        # The sub-rows carry the dates (001 row 7.2, 002 row 6).
-        activity.needs_date = False
-        wanted: list[tuple[date | None, date]] = []
-    else:
-        parsed = parse_deadline(activity.deadline_text, period_start, period_end)
-        wanted = [(w.start, w.end) for w in parsed.windows if (w.start, w.end) not in manual]
-        activity.needs_date = parsed.needs_date and not manual
+    wanted = _wanted_windows(activity, period_start, period_end, has_children=has_children, manual=manual)
 
     unmatched = {(w.start, w.end): w for w in existing if w.source == DeadlineWindow.Source.PARSED}
     changed: list[DeadlineWindow] = []
@@ -198,6 +192,19 @@ def activity_set_windows(
         DeadlineWindow(activity=activity, start=start, end=end) for start, end in new_dates[len(live) :]
     )
     return changes
+
+
+def _wanted_windows(
+    activity: Activity, period_start: date, period_end: date, *, has_children: bool, manual=frozenset()
+) -> list[tuple[date | None, date]]:
+    """The windows the row's deadline text gives, but those set by hand; sets ``needs_date``."""
+    if has_children:
+        # The sub-rows carry the dates (001 row 7.2, 002 row 6).
+        activity.needs_date = False
+        return []
+    parsed = parse_deadline(activity.deadline_text, period_start, period_end)
+    activity.needs_date = parsed.needs_date and not manual
+    return [(w.start, w.end) for w in parsed.windows if (w.start, w.end) not in manual]
 
 
 class ExecutorResolver:
@@ -310,6 +317,21 @@ def _as_written(executor: Executor) -> tuple:
     return tuple(getattr(executor, executor._meta.get_field(name).attname) for name in EXECUTOR_FIELDS)
 
 
+def _named_executors(activity: Activity, resolver: ExecutorResolver) -> list[Executor]:
+    """The executors the row's responsible text names (unsaved), each once, numbered in order."""
+    named_all: list[Executor] = []
+    seen: set[tuple[str, int | str]] = set()
+    for ref in recognise(activity.responsible_text):
+        for named in resolver.executors_for(ref):
+            identity = _identity(named)
+            if identity in seen:
+                continue
+            seen.add(identity)
+            named.order, named.activity = len(named_all), activity
+            named_all.append(named)
+    return named_all
+
+
 def activity_set_executors(*, activity: Activity, resolver: ExecutorResolver) -> Rederived:
     """Re-read the responsible text into executors (one per school that acts), in place.
 
@@ -325,29 +347,21 @@ def activity_set_executors(*, activity: Activity, resolver: ExecutorResolver) ->
     }
     changed: list[Executor] = []
     created: list[Executor] = []
-    order = 0
-    seen: set[tuple[str, int | str]] = set()
-    for ref in recognise(activity.responsible_text):
-        for named in resolver.executors_for(ref):
-            identity = _identity(named)
-            if identity in seen:
-                continue
-            seen.add(identity)
-            named.order = order
-            order += 1
-            executor = existing.pop(identity, None)
-            if executor is None:
-                named.activity = activity
-                created.append(named)
-                continue
-            if executor.is_dropped and executor.n_marks:
-                changes.executors_back.append((str(executor), executor.n_marks))
-            before = _as_written(executor)
-            executor.kind, executor.label, executor.role = named.kind, named.label, named.role
-            executor.organisation_id, executor.order = named.organisation_id, named.order
-            executor.is_dropped = False
-            if _as_written(executor) != before:
-                changed.append(executor)
+    named_all = _named_executors(activity, resolver)
+    for named in named_all:
+        executor = existing.pop(_identity(named), None)
+        if executor is None:
+            created.append(named)
+            continue
+        if executor.is_dropped and executor.n_marks:
+            changes.executors_back.append((str(executor), executor.n_marks))
+        before = _as_written(executor)
+        executor.kind, executor.label, executor.role = named.kind, named.label, named.role
+        executor.organisation_id, executor.order = named.organisation_id, named.order
+        executor.is_dropped = False
+        if _as_written(executor) != before:
+            changed.append(executor)
+    order = len(named_all)
     gone = []
     for executor in sorted(existing.values(), key=lambda e: e.order):
         if not executor.n_marks:
@@ -425,28 +439,21 @@ def roadmap_load(*, data: dict[str, Any], status: str = Roadmap.Status.APPROVED)
     for row in data.get("activities", []):
         loader.activity(row, section=None, parent=None)
 
-    resolver = ExecutorResolver(roadmap)
-    for activity in loader.activities:
-        activity_set_windows(
-            activity=activity,
-            period_start=roadmap.period_start,
-            period_end=roadmap.period_end,
-            has_children=activity.pk in loader.parents,
-        )
-        activity_set_executors(activity=activity, resolver=resolver)
-    Activity.objects.bulk_update(loader.activities, ["needs_date"])
+    loader.save()
     return roadmap, True
 
 
 class _RowLoader:
-    """Creates sections and rows in document order, numbering ``order`` as it goes."""
+    """Creates sections in document order, and the rows with their windows and executors in a
+    few bulk inserts whatever their number: a new roadmap has no marks to keep, so its rows are
+    read once, by the same rules ``activity_set_windows`` and ``activity_set_executors`` apply."""
 
     def __init__(self, roadmap: Roadmap) -> None:
         self.roadmap = roadmap
         self.section_order = 0
         self.activity_order = 0
         self.activities: list[Activity] = []
-        self.parents: set[int] = set()
+        self.parents: set[int] = set()  # id() of the rows that have sub-rows
 
     def section(self, data: dict[str, Any], parent: Section | None) -> None:
         self.section_order += 1
@@ -465,7 +472,7 @@ class _RowLoader:
 
     def activity(self, data: dict[str, Any], section: Section | None, parent: Activity | None) -> None:
         self.activity_order += 1
-        activity = Activity.objects.create(
+        activity = Activity(
             roadmap=self.roadmap,
             section=section,
             parent=parent,
@@ -478,10 +485,32 @@ class _RowLoader:
         )
         children = data.get("children", [])
         if children:
-            self.parents.add(activity.pk)
+            self.parents.add(id(activity))
         self.activities.append(activity)
         for child in children:
             self.activity(child, section=section, parent=activity)
+
+    def save(self) -> None:
+        roadmap = self.roadmap
+        windows = {
+            id(a): _wanted_windows(
+                a, roadmap.period_start, roadmap.period_end, has_children=id(a) in self.parents
+            )
+            for a in self.activities
+        }
+        # Rows before their sub-rows, which point at them; each with its «created» history.
+        for level in (
+            [a for a in self.activities if a.parent is None],
+            [a for a in self.activities if a.parent is not None],
+        ):
+            bulk_create_with_history(level, Activity)
+        DeadlineWindow.objects.bulk_create(
+            DeadlineWindow(activity=a, start=start, end=end)
+            for a in self.activities
+            for start, end in windows[id(a)]
+        )
+        resolver = ExecutorResolver(roadmap)
+        Executor.objects.bulk_create(e for a in self.activities for e in _named_executors(a, resolver))
 
 
 def _load_schools_and_people(*, roadmap: Roadmap, data: dict[str, Any]) -> None:

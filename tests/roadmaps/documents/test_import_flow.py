@@ -397,7 +397,7 @@ def test_the_upload_form_lists_every_format(client, staff):
     ("content", "message"),
     [
         (b"x" * (MAX_UPLOAD + 1), "Файл слишком большой: 20.0 МБ. Можно загрузить файл до 20 МБ."),
-        (b"not a document", "Это не документ Word"),
+        (b"not a document", "Формат файла не распознан. Можно загрузить документ Word (.docx, .doc)"),
         (b"PK\x03\x04 broken", "Файл повреждён"),
     ],
 )
