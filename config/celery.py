@@ -29,4 +29,10 @@ app.conf.beat_schedule = {
         "schedule": crontab(minute=0),
         "options": {"expires": 55 * 60},
     },
+    # Every night at 03:30: import drafts untouched for a week go, with any stored file (an
+    # upload purges them too; this covers a portal where nobody uploads for a while).
+    "import-drafts-purge": {
+        "task": "roadmaps.documents.tasks.purge_import_drafts",
+        "schedule": crontab(hour=3, minute=30),
+    },
 }

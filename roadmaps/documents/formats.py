@@ -27,8 +27,15 @@ def read_sources(content: bytes, kind: Kind) -> list[Source]:
 
 
 def needs_conversion(kind: Kind) -> bool:
-    """Whether reading the file runs LibreOffice first (slow: the web page hands it to a worker)."""
+    """Whether reading the file runs LibreOffice first."""
     return kind in CONVERTED
+
+
+def reads_slowly(kind: Kind) -> bool:
+    """Whether reading a file of this kind takes seconds whatever its size, so that the upload
+    page hands it to a worker: LibreOffice starts for a conversion in 3–4 s, and a PDF's tables
+    are found at about 0.2 s a page."""
+    return needs_conversion(kind) or kind == Kind.PDF
 
 
 # What LibreOffice turns each kind into before it is read.

@@ -10,6 +10,7 @@ import uuid
 from datetime import date
 from typing import Any
 
+from celery.exceptions import SoftTimeLimitExceeded
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
@@ -98,6 +99,11 @@ def draft_read(*, draft_id: int) -> None:
             fields["state"] = ImportDraft.State.READY
         except UnsafeFile as exc:
             fields["error"] = str(exc)
+        except SoftTimeLimitExceeded:
+            fields["error"] = (
+                "Файл читается слишком долго. Сохраните его как .docx или .xlsx или разделите "
+                "на несколько файлов и загрузите снова."
+            )
         except Exception:  # noqa: BLE001 - the user gets a message, the log the trace
             logger.exception("import draft %s: the file could not be read", draft_id)
             fields["error"] = (

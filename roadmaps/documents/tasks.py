@@ -10,10 +10,11 @@ from __future__ import annotations
 import uuid
 
 from celery import shared_task
+from django.conf import settings
 from django.db import transaction
 
 from roadmaps.documents.build import Job, job_build, job_get, job_put
-from roadmaps.documents.services import draft_read
+from roadmaps.documents.services import draft_read, drafts_purge
 from roadmaps.models import ImportDraft
 
 
@@ -46,7 +47,22 @@ def read_import_later(draft: ImportDraft) -> None:
     transaction.on_commit(lambda: read_import.delay(draft.pk))
 
 
-@shared_task(name="roadmaps.documents.tasks.read_import")
+# Past LibreOffice's own limit and a PDF's, so that the reader's own message reaches the user;
+# at the soft limit the draft says the file took too long, the hard one frees the worker.
+READ_SOFT_LIMIT = settings.SOFFICE_TIMEOUT + 180
+
+
+@shared_task(
+    name="roadmaps.documents.tasks.read_import",
+    soft_time_limit=READ_SOFT_LIMIT,
+    time_limit=READ_SOFT_LIMIT + 60,
+)
 def read_import(draft_id: int) -> None:
-    """Read an uploaded roadmap file (a large one, or one LibreOffice converts) into its draft."""
+    """Read an uploaded roadmap file (a large one, or one that reads slowly) into its draft."""
     draft_read(draft_id=draft_id)
+
+
+@shared_task(name="roadmaps.documents.tasks.purge_import_drafts")
+def purge_import_drafts() -> int:
+    """Forget drafts untouched for a week, with their stored files (see config/celery.py)."""
+    return drafts_purge()

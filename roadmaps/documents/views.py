@@ -22,7 +22,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from roadmaps.deadlines import parse_deadline
 from roadmaps.documents.build import Job, Kind, build, content_type, file_name, job_get, subject_of
-from roadmaps.documents.formats import needs_conversion
+from roadmaps.documents.formats import reads_slowly
 from roadmaps.documents.forms import ImportHeaderForm, ImportUploadForm, ReportForm, RowFormSet
 from roadmaps.documents.importer import executor_status
 from roadmaps.documents.report import department_of, signer_of
@@ -292,7 +292,7 @@ def job_download(request: HttpRequest, job_id: str) -> HttpResponse:
 
 # --- Import -------------------------------------------------------------------------
 
-# A file above this size, or one LibreOffice converts first, is read by a Celery worker.
+# A file above this size, or one that reads slowly (a conversion, a PDF), is read by a Celery worker.
 READ_AT_ONCE = MB
 # Rows of the preview on one page: one page's forms stay far under Django's limit of fields.
 PAGE_ROWS = 50
@@ -320,7 +320,7 @@ def import_upload(request: HttpRequest) -> HttpResponse:
             if _is_large(content):
                 # Not even checked here: the check parses every part, which takes seconds too.
                 draft = draft_keep_for_worker(**keep)
-            elif needs_conversion(kind := check_upload(content)):
+            elif reads_slowly(kind := check_upload(content)):
                 draft = draft_keep_for_worker(**keep)
             else:
                 draft = draft_read_now(**keep, kind=kind)

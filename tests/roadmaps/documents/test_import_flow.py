@@ -512,3 +512,64 @@ def test_the_real_worker_reads_a_stored_upload_into_its_draft(real_worker, seede
     assert (draft.state, draft.kind, draft.stored_file) == (ImportDraft.State.READY, "docx", "")
     assert not default_storage.exists(stored)
     assert "Строки 1–50 из 82" in client.get(url).content.decode()
+
+
+# --- Slow kinds: conversions and PDFs go to the worker ---------------------------------------
+
+
+def _saved_by_libreoffice(content: bytes, target: str, folder) -> bytes:
+    import shutil
+    import subprocess
+
+    source = folder / "roadmap.docx"
+    source.write_bytes(content)
+    subprocess.run(
+        [
+            shutil.which("soffice"),
+            f"-env:UserInstallation={(folder / 'profile').as_uri()}",
+            "--headless",
+            "--convert-to",
+            target,
+            "--outdir",
+            str(folder),
+            str(source),
+        ],
+        check=True,
+        capture_output=True,
+        timeout=180,
+    )
+    return (folder / f"roadmap.{target}").read_bytes()
+
+
+@pytest.mark.parametrize("suffix", ["odt", "pdf"])
+def test_a_file_that_reads_slowly_goes_to_the_worker_and_comes_back_row_for_row(
+    client, staff, taganrog, settings, tmp_path, django_capture_on_commit_callbacks, suffix
+):
+    settings.MEDIA_ROOT = tmp_path / "media"
+    document = Document(io.BytesIO(roadmap_docx(12)))
+    document.tables[0].style = "Table Grid"  # ruled, as printed roadmaps are: a PDF shows its cells
+    bordered = io.BytesIO()
+    document.save(bordered)
+    content = _saved_by_libreoffice(bordered.getvalue(), suffix, tmp_path)
+    client.force_login(staff)
+    with django_capture_on_commit_callbacks(execute=False) as queued:
+        response = upload(client, content, taganrog.owner, name=f"карта.{suffix}")
+    draft = draft_of(response)
+    assert draft.state == ImportDraft.State.READING and len(queued) == 1
+    queued[0]()  # the worker's turn
+    draft.refresh_from_db()
+    assert (draft.state, draft.kind, draft.error) == (ImportDraft.State.READY, suffix, "")
+    rows = [row for kind, row, _ in draft_rows(draft.data) if kind != "section"]
+    assert [(r["number"], " ".join(r["content"].split())) for r in rows] == [
+        (texts[0], " ".join(texts[1].split())) for texts in map(row_texts, range(1, 13))
+    ]
+
+
+def test_the_nightly_task_purges_drafts_untouched_for_a_week(staff, taganrog):
+    from roadmaps.documents.tasks import purge_import_drafts
+
+    old = ImportDraft.objects.create(user=staff, owner=taganrog.owner, file_name="старый.docx")
+    fresh = ImportDraft.objects.create(user=staff, owner=taganrog.owner, file_name="новый.docx")
+    ImportDraft.objects.filter(pk=old.pk).update(updated_at=timezone.now() - timedelta(days=8))
+    assert purge_import_drafts() == 1
+    assert list(ImportDraft.objects.filter(pk__in=[old.pk, fresh.pk])) == [fresh]
