@@ -235,12 +235,16 @@ def lying_docx(good: bytes, name: str, megabytes: int) -> bytes:
 
 
 PEAK_MEMORY = """
-import io, resource, sys, zipfile
+import io, sys, zipfile
 from roadmaps.documents.importer import import_roadmap
 from roadmaps.uploads import UnsafeFile, check_upload
 
 def peak():
-    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss // 1024  # kilobytes on Linux
+    # VmHWM, not ru_maxrss: getrusage carries the peak of the parent at fork (a long pytest run
+    # has hundreds of MB), while the process's own high-water mark starts anew at exec.
+    with open("/proc/self/status") as status:
+        line = next(line for line in status if line.startswith("VmHWM:"))
+    return int(line.split()[1]) // 1024  # kilobytes
 
 content = open(sys.argv[1], "rb").read()
 before = peak()
