@@ -12,6 +12,7 @@ from docx import Document
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 
+from config.celery import app
 from roadmaps.models import Roadmap
 
 SEED_DIR = Path(settings.BASE_DIR) / "fixtures" / "seeds"
@@ -89,3 +90,13 @@ class DocxBuilder:
 @pytest.fixture
 def docx():
     return DocxBuilder
+
+
+@pytest.fixture
+def tasks_in_process():
+    """Run the documents' tasks (an export's build, an upload's reading) in this process even
+    when CI points Celery at Redis, where no worker runs for them."""
+    previous = app.conf.task_always_eager
+    app.conf.task_always_eager = True
+    yield
+    app.conf.task_always_eager = previous

@@ -286,7 +286,14 @@ def test_a_new_title_is_no_duplicate(client, staff, taganrog):
 
 
 def test_a_large_file_is_read_by_the_worker_while_the_page_polls(
-    client, staff, taganrog, monkeypatch, settings, tmp_path, django_capture_on_commit_callbacks
+    client,
+    staff,
+    taganrog,
+    monkeypatch,
+    settings,
+    tmp_path,
+    django_capture_on_commit_callbacks,
+    tasks_in_process,
 ):
     settings.MEDIA_ROOT = tmp_path
     monkeypatch.setattr(views, "READ_AT_ONCE", 10_000)  # the 120-row file below counts as large
@@ -311,7 +318,14 @@ def test_a_large_file_is_read_by_the_worker_while_the_page_polls(
 
 
 def test_a_file_the_worker_cannot_read_shows_why(
-    client, staff, taganrog, monkeypatch, settings, tmp_path, django_capture_on_commit_callbacks
+    client,
+    staff,
+    taganrog,
+    monkeypatch,
+    settings,
+    tmp_path,
+    django_capture_on_commit_callbacks,
+    tasks_in_process,
 ):
     settings.MEDIA_ROOT = tmp_path
     monkeypatch.setattr(views, "READ_AT_ONCE", 100)
@@ -543,7 +557,7 @@ def _saved_by_libreoffice(content: bytes, target: str, folder) -> bytes:
 
 @pytest.mark.parametrize("suffix", ["odt", "pdf"])
 def test_a_file_that_reads_slowly_goes_to_the_worker_and_comes_back_row_for_row(
-    client, staff, taganrog, settings, tmp_path, django_capture_on_commit_callbacks, suffix
+    client, staff, taganrog, settings, tmp_path, django_capture_on_commit_callbacks, tasks_in_process, suffix
 ):
     settings.MEDIA_ROOT = tmp_path / "media"
     document = Document(io.BytesIO(roadmap_docx(12)))

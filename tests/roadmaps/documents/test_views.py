@@ -12,7 +12,6 @@ from django.core.files.storage import default_storage
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
-from config.celery import app
 from roadmaps.documents import views
 from roadmaps.documents.build import Kind, job_key
 from roadmaps.documents.export_docx import export_docx
@@ -184,15 +183,6 @@ def test_a_bad_file_shows_a_russian_message_and_writes_nothing(client, staff, ta
     assert response.status_code == 200
     assert "Формат файла не распознан." in response.content.decode()
     assert Roadmap.objects.count() == before
-
-
-@pytest.fixture
-def tasks_in_process():
-    """Run the export task in this process even when CI points Celery at Redis."""
-    previous = app.conf.task_always_eager
-    app.conf.task_always_eager = True
-    yield
-    app.conf.task_always_eager = previous
 
 
 def test_a_large_export_runs_as_a_job_with_progress_then_a_download(
