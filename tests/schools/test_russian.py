@@ -9,9 +9,7 @@ import pytest
 
 from schools.russian import (
     LOOKALIKES,
-    NAME_MASK,
     fold,
-    mask_names,
     normalise_person_name,
     plain,
     plural,
@@ -124,27 +122,6 @@ def test_person_names_read_surname_first(name, normalised):
 )
 def test_school_key_matches_spellings_of_one_school(name, key):
     assert school_key(name) == key
-
-
-@pytest.mark.parametrize(
-    "text, masked",
-    [
-        ("Баркалова Е.В., муниципальный координатор", f"{NAME_MASK}, муниципальный координатор"),
-        ("В.А. Козлова, начальник", f"{NAME_MASK}, начальник"),
-        ("Земляненко  Н.В. , директор", f"{NAME_MASK} , директор"),
-        ("Иванова-Петрова А. Б.", NAME_MASK),
-        ("Ёлкина Ё.Ё.", NAME_MASK),
-        ("МОБУ СОШ № 8 им. А.Г. Ломакина", "МОБУ СОШ № 8 им. А.Г. Ломакина"),
-        ("школа имени А.С. Пушкина", "школа имени А.С. Пушкина"),
-        ("Управление образования г. Таганрога, ОУ", "Управление образования г. Таганрога, ОУ"),
-    ],
-)
-def test_mask_names_masks_people_not_organisations(text, masked):
-    assert mask_names(text) == masked
-
-
-def test_mask_names_masks_the_given_names_as_written():
-    assert mask_names("Отвечает Баркалова Елена", known=["Баркалова Елена"]) == f"Отвечает {NAME_MASK}"
 
 
 def test_the_deadline_parser_still_imports_without_django():
