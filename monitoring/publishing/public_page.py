@@ -1,9 +1,10 @@
 """The public progress page of a roadmap.
 
 It shows counts, never people: no executor labels (they name people), no comments, marks
-or evidence, and names written into the activity text are masked. The unit counted is the
-obligation (``roadmaps.obligations``), with its states and their labels and colours, as on
-the roadmap's own dashboard.
+or evidence, and names, phones and e-mail addresses written into the text are masked
+(``schools.russian.mask_names``). The unit counted is the obligation
+(``roadmaps.obligations``), with its states and their labels and colours, as on the
+roadmap's own dashboard.
 """
 
 from __future__ import annotations
