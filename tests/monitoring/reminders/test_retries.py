@@ -19,6 +19,7 @@ import pytest
 from django.core.management import call_command
 from django.utils import timezone
 
+from config.celery import app
 from monitoring.models import Reminder
 from monitoring.reminders.services import (
     reminder_send,
@@ -41,6 +42,16 @@ def world(db, smtp_settings):
     world.window(THURSDAY, content="Провести семинар")  # the principal, on the due day
     world.window(THURSDAY - timedelta(days=8), content="Сдать отчёт")  # principal and coordinator
     return world
+
+
+@pytest.fixture
+def tasks_in_process():
+    """The queued sends run in this process even when the PostgreSQL pass points Celery at
+    Redis, where no worker runs for them (as tests/roadmaps/documents/conftest.py does)."""
+    previous = app.conf.task_always_eager
+    app.conf.task_always_eager = True
+    yield
+    app.conf.task_always_eager = previous
 
 
 def closed_port() -> int:
@@ -136,9 +147,9 @@ def test_the_command_retries_after_the_server_comes_back_and_sends_each_once(
 
 
 def test_the_task_functions_retry_after_the_server_comes_back(
-    world, settings, sink, server_down, django_capture_on_commit_callbacks
+    world, settings, sink, server_down, django_capture_on_commit_callbacks, tasks_in_process
 ):
-    # On SQLite the tasks run in this process (tests/settings.py), queued after the commit:
+    # The tasks run in this process, queued after the commit:
     # the hourly pass claims and sends, the retry sweep sends what is due.
     def run(task, **kwargs):
         with django_capture_on_commit_callbacks(execute=True):
@@ -202,7 +213,7 @@ def test_the_delays_grow_and_after_the_last_attempt_it_gives_up(
 
 
 def test_the_admin_sees_the_attempts_and_sends_a_given_up_reminder_again_once(
-    world, settings, sink, server_down, admin_client, django_capture_on_commit_callbacks
+    world, settings, sink, server_down, admin_client, django_capture_on_commit_callbacks, tasks_in_process
 ):
     reminders_claim(day=THURSDAY)
     ids = list(ours(world).values_list("pk", flat=True))
@@ -223,7 +234,7 @@ def test_the_admin_sees_the_attempts_and_sends_a_given_up_reminder_again_once(
             follow=True,
         )
     assert "Отправка повторится: 3." in response.content.decode()
-    # The action queued the sends (run in this process on SQLite); the next passes find
+    # The action queued the sends (run in this process here); the next passes find
     # nothing left to send.
     assert send_reminders() == {"sent": 0, "already_sent": 3, "retry": 0, "failed": 0}
     mails = received(sink)
