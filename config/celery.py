@@ -29,6 +29,14 @@ app.conf.beat_schedule = {
         "schedule": crontab(minute=0),
         "options": {"expires": 55 * 60},
     },
+    # Every minute: the failed reminders whose retry is due (1, 5, 15, 60, 180 minutes after
+    # each failure) and the claimed ones whose task was lost. A sweep still queued after 55
+    # seconds is dropped: the next one covers it.
+    "reminder-retries": {
+        "task": "monitoring.tasks.retry_reminders",
+        "schedule": crontab(),
+        "options": {"expires": 55},
+    },
     # Every night at 03:30: import drafts untouched for a week go, with any stored file (an
     # upload purges them too; this covers a portal where nobody uploads for a while).
     "import-drafts-purge": {

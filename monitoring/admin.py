@@ -33,7 +33,16 @@ class ReminderPolicyAdmin(admin.ModelAdmin):
 
 @admin.register(Reminder)
 class ReminderAdmin(admin.ModelAdmin):
-    list_display = ["created_at", "status_badge", "kind", "recipient", "subject", "attempts", "sent_at"]
+    list_display = [
+        "created_at",
+        "status_badge",
+        "kind",
+        "recipient",
+        "subject",
+        "attempts",
+        "next_try_at",
+        "sent_at",
+    ]
     list_filter = ["status", "kind", ("sent_at", admin.DateFieldListFilter), "created_at"]
     search_fields = ["subject", "recipient__username", "recipient__last_name", "email", "last_error"]
     list_select_related = ["recipient"]
@@ -48,6 +57,7 @@ class ReminderAdmin(admin.ModelAdmin):
         "status",
         "attempts",
         "last_error",
+        "next_try_at",
         "locked_until",
         "claim_token",
         "email",
@@ -69,10 +79,15 @@ class ReminderAdmin(admin.ModelAdmin):
         colour = {"sent": "#198754", "failed": "#dc3545"}.get(obj.status, "#6c757d")
         return format_html('<b style="color:{}">{}</b>', colour, obj.get_status_display())
 
-    @admin.action(description="Отправить повторно (только с ошибкой отправки)")
+    @admin.action(description="Отправить повторно сейчас (неотправленные)")
     def send_again(self, request, queryset):
         count = reminders_retry_failed(ids=list(queryset.values_list("pk", flat=True)))
-        self.message_user(request, f"Поставлено в очередь повторно: {count}.", messages.SUCCESS)
+        self.message_user(
+            request,
+            f"Отправка повторится: {count}. Письма уйдут в ближайший проход напоминаний "
+            "(каждую минуту) или при запуске send_reminders; попытки считаются заново.",
+            messages.SUCCESS,
+        )
 
 
 @admin.register(Notification)

@@ -105,7 +105,10 @@ class Reminder(models.Model):
     status = models.CharField("статус", max_length=10, choices=Status.choices, default=Status.CLAIMED)
     attempts = models.PositiveSmallIntegerField("попыток отправки", default=0)
     last_error = models.TextField("последняя ошибка", blank=True)
-    # While set and in the future, one sender holds the row (sending, or waiting to retry).
+    # After a failed attempt: when the retry is due (``services.retry_delays``). Every path
+    # (the hourly pass, the retry sweep, the command) sends what is due; until then, nobody.
+    next_try_at = models.DateTimeField("следующая попытка", null=True, blank=True)
+    # While set and in the future, one sender holds the row: it is talking to the mail server.
     locked_until = models.DateTimeField("занято до", null=True, blank=True)
     # Which pass inserted the row: a pass sends only the rows it claimed itself.
     claim_token = models.UUIDField("пакет", db_index=True, editable=False)
@@ -143,6 +146,10 @@ class Reminder(models.Model):
         indexes = [
             # The admin's failed list and the pass's sweep of claimed rows nobody sent.
             models.Index(fields=["status", "created_at"], name="reminder_status_created_idx"),
+            # The retry sweep, every minute: claimed rows whose next try has come.
+            models.Index(
+                fields=["next_try_at"], condition=Q(status="claimed"), name="reminder_retry_due_idx"
+            ),
         ]
 
     def __str__(self) -> str:

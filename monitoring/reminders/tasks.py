@@ -1,4 +1,11 @@
-"""Celery tasks: the hourly reminder pass and the sending of one reminder."""
+"""Celery tasks: the hourly reminder pass, the retry sweep and the sending of one reminder.
+
+Retries are rows, not Celery countdowns: the next try is kept on the reminder
+(``next_try_at``) and the sweep sends what is due. The management command runs without
+a worker, a countdown task sits unacknowledged in a worker's memory (Redis hands it to
+another worker after the visibility timeout, the file queue loses it with the worker), and
+the notifications page and the admin read the row.
+"""
 
 from __future__ import annotations
 
@@ -8,12 +15,10 @@ from celery import shared_task
 from django.utils import timezone
 
 from monitoring.reminders.services import (
-    SEND_ERRORS,
-    reminder_record_failure,
+    Outcome,
     reminder_send,
     reminders_claim,
-    reminders_requeue_orphans,
-    retry_delays,
+    reminders_requeue_due,
 )
 
 
@@ -27,21 +32,23 @@ def send_due_reminders(day: str | None = None) -> dict:
         result = reminders_claim(day=date.fromisoformat(day), enqueue=True)
     else:
         result = reminders_claim(at=timezone.now(), enqueue=True)
-    requeued = reminders_requeue_orphans()
-    return {"claimed": len(result.claimed), "already_sent": result.already_sent, "requeued": len(requeued)}
+    requeued = reminders_requeue_due()
+    return {
+        "claimed": len(result.claimed),
+        "already_sent": result.already_sent,
+        "unsent": result.unsent,
+        "requeued": len(requeued),
+    }
 
 
-@shared_task(name="monitoring.tasks.send_reminder", bind=True, acks_late=True, max_retries=None)
-def send_reminder(self, reminder_id: int) -> bool:
-    """Send one claimed reminder; on a mail-server error retry after growing delays, then
-    mark it failed. Other reminders are separate tasks and go on."""
-    delays = retry_delays()
-    try:
-        return reminder_send(reminder_id=reminder_id)
-    except SEND_ERRORS as exc:
-        if self.request.retries >= len(delays):
-            reminder_record_failure(reminder_id=reminder_id, error=exc, retry_in=None)
-            return False
-        countdown = delays[self.request.retries]
-        reminder_record_failure(reminder_id=reminder_id, error=exc, retry_in=countdown)
-        raise self.retry(exc=exc, countdown=countdown) from exc
+@shared_task(name="monitoring.tasks.retry_reminders", acks_late=True)
+def retry_reminders() -> dict:
+    """Queue the sends of the failed reminders whose retry is due (and of lost first tries)."""
+    return {"requeued": len(reminders_requeue_due())}
+
+
+@shared_task(name="monitoring.tasks.send_reminder", acks_late=True)
+def send_reminder(reminder_id: int) -> bool:
+    """Try one claimed reminder once; a failure is kept on the row for the sweep to retry.
+    Other reminders are separate tasks and go on."""
+    return reminder_send(reminder_id=reminder_id).outcome == Outcome.SENT

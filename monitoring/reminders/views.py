@@ -21,7 +21,7 @@ PAGE_SIZE = 25
 @login_required
 def notifications(request):
     own = Notification.objects.for_user(request.user)
-    page = Paginator(own, PAGE_SIZE).get_page(request.GET.get("page"))
+    page = Paginator(own.select_related("reminder"), PAGE_SIZE).get_page(request.GET.get("page"))
     prefs = NotificationSettings.objects.filter(user=request.user).first() or NotificationSettings()
     return render(
         request,

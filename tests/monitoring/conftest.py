@@ -32,7 +32,6 @@ def smtp_settings(settings, sink):
     settings.EMAIL_HOST = "127.0.0.1"
     settings.EMAIL_PORT = sink.port
     settings.EMAIL_USE_TLS = False
-    settings.REMINDER_SEND_NOW_DELAYS = (0.1, 0.2)
     return settings
 
 

@@ -3,17 +3,17 @@ from __future__ import annotations
 import json
 from datetime import date
 
-from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 
-from monitoring.reminders.services import reminders_claim, reminders_send_now
+from monitoring.reminders.services import reminders_claim, reminders_due, reminders_send_pass
 
 
 class Command(BaseCommand):
     help = (
         "Один проход напоминаний за весь день (в любой час), синхронно, через почтовый сервер "
-        "из EMAIL_URL. Последняя строка — итог в JSON: отправлено, уже было, ошибки."
+        "из EMAIL_URL; заодно повторяет неотправленные, чей срок повтора настал. Последняя строка — "
+        "итог в JSON: отправлено, уже было отправлено, ждут повтора, не отправлены окончательно."
     )
 
     def add_arguments(self, parser):
@@ -25,11 +25,18 @@ class Command(BaseCommand):
         except ValueError:
             raise CommandError(f"Дата должна быть в виде ГГГГ-ММ-ДД, а не «{today}».") from None
         result = reminders_claim(day=day)
-        # Failed sends are tried again after these pauses, then marked failed for the admin.
-        delays = tuple(getattr(settings, "REMINDER_SEND_NOW_DELAYS", (1, 3)))
-        sent, failed = reminders_send_now(ids=result.claimed, delays=delays)
+        # This pass's claims, then the earlier failures whose retry has come.
+        retries = [pk for pk in reminders_due() if pk not in set(result.claimed)]
+        sent = reminders_send_pass(ids=result.claimed + retries)
         if options["verbosity"] > 1:
             self.stdout.write(
-                f"{day:%d.%m.%Y}: к отправке {len(result.claimed)}, уже было {result.already_sent}"
+                f"{day:%d.%m.%Y}: к отправке {len(result.claimed)}, повторов {len(retries)}, "
+                f"уже было отправлено {result.already_sent}"
             )
-        self.stdout.write(json.dumps({"sent": sent, "already_sent": result.already_sent, "failed": failed}))
+        summary = {
+            "sent": sent.sent,
+            "already_sent": result.already_sent,
+            "retry": sent.retry,
+            "failed": sent.failed,
+        }
+        self.stdout.write(json.dumps(summary))
