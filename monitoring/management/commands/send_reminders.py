@@ -26,7 +26,8 @@ class Command(BaseCommand):
             raise CommandError(f"Дата должна быть в виде ГГГГ-ММ-ДД, а не «{today}».") from None
         result = reminders_claim(day=day)
         # This pass's claims, then the earlier failures whose retry has come.
-        retries = [pk for pk in reminders_due() if pk not in set(result.claimed)]
+        claimed = set(result.claimed)
+        retries = [pk for pk in reminders_due() if pk not in claimed]
         sent = reminders_send_pass(ids=result.claimed + retries)
         if options["verbosity"] > 1:
             self.stdout.write(
