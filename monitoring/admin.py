@@ -3,7 +3,6 @@ from __future__ import annotations
 from django.contrib import admin, messages
 from django.utils.html import format_html
 from import_export.admin import ExportMixin
-from import_export.formats.base_formats import CSV, XLSX
 
 from monitoring.models import (
     ActivityRiskFactor,
@@ -21,6 +20,7 @@ from monitoring.models import (
     SchoolRisk,
 )
 from monitoring.reminders.services import reminders_retry_failed
+from schools.spreadsheets import TextCSV, TextXLSX
 
 
 @admin.register(ReminderPolicy)
@@ -122,7 +122,7 @@ class IndicatorValueAdmin(admin.ModelAdmin):
 
 @admin.register(ExamResult)
 class ExamResultAdmin(ExportMixin, admin.ModelAdmin):
-    formats = [CSV, XLSX]
+    formats = [TextCSV, TextXLSX]
     list_display = ["school", "year", "exam", "subject", "grade", "participants", "average_score"]
     list_filter = ["exam", "year", "grade"]
     search_fields = ["school__name", "school__municipality__name", "subject"]
@@ -132,7 +132,7 @@ class ExamResultAdmin(ExportMixin, admin.ModelAdmin):
 
 @admin.register(OlympiadResult)
 class OlympiadResultAdmin(ExportMixin, admin.ModelAdmin):
-    formats = [CSV, XLSX]
+    formats = [TextCSV, TextXLSX]
     list_display = ["school", "academic_year", "level", "participants", "winners", "prize_winners"]
     list_filter = ["level", "academic_year"]
     search_fields = ["school__name", "school__municipality__name"]

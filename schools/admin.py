@@ -4,7 +4,6 @@ from django.contrib import admin
 from django.contrib.auth import get_user_model
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from import_export.admin import ImportExportModelAdmin
-from import_export.formats.base_formats import CSV, XLSX
 
 from schools.models import (
     CoordinatorAssignment,
@@ -17,12 +16,13 @@ from schools.models import (
     SchoolStatus,
 )
 from schools.resources import MembershipResource, OrganisationResource, PersonResource, UserResource
+from schools.spreadsheets import TextCSV, TextXLSX
 
 
 class ImportExportAdmin(ImportExportModelAdmin):
     """Import and export as CSV or XLSX, with errors shown row by row."""
 
-    formats = [CSV, XLSX]
+    formats = [TextCSV, TextXLSX]
 
 
 class MunicipalityInline(admin.TabularInline):

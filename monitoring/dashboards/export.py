@@ -7,7 +7,6 @@ import io
 import re
 
 from openpyxl import Workbook
-from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 
@@ -17,6 +16,7 @@ from monitoring.dashboards.page import months, percent, section_label
 from monitoring.dashboards.queries import Scope
 from roadmaps.obligations import RETURNED, STATES
 from schools.models import academic_year_label
+from schools.spreadsheets import text_cell, text_row
 
 # Beyond this many rows the overdue sheet stops (and says so); the page lists them all.
 OVERDUE_LIMIT = 10_000
@@ -45,13 +45,13 @@ def _sheet(workbook: Workbook, title: str, headers: list[str], rows, widths: lis
     sheet.freeze_panes = "A2"
     header = []
     for text in headers:
-        cell = WriteOnlyCell(sheet, value=text)
+        cell = text_cell(sheet, text)
         cell.font, cell.fill = BOLD, HEADER_FILL
         cell.alignment = Alignment(wrap_text=True, vertical="top")
         header.append(cell)
     sheet.append(header)
     for row in rows:
-        sheet.append(row)
+        sheet.append(text_row(sheet, row))
 
 
 def _summary(workbook: Workbook, scope: Scope, filters: Filters, total: dict) -> None:
@@ -66,19 +66,18 @@ def _summary(workbook: Workbook, scope: Scope, filters: Filters, total: dict) ->
         ("Учебный год", year),
         ("Школы", "только закреплённые за координатором" if scope.schools is not None else "все"),
     ]:
-        sheet.append([WriteOnlyCell(sheet, value=label), value])
+        sheet.append(text_row(sheet, [label, value]))
     sheet.append([])
-    sheet.append(
-        [WriteOnlyCell(sheet, value=h) for h in ("Состояние", "Пар (срок × исполнитель)", "Доля, %")]
-    )
+    sheet.append(text_row(sheet, ["Состояние", "Пар (срок × исполнитель)", "Доля, %"]))
     for state in STATES:
-        sheet.append([state.label, total[state.key], percent(total[state.key], total["total"])])
-    sheet.append(["Всего", total["total"], 100.0 if total["total"] else 0.0])
+        sheet.append(
+            text_row(sheet, [state.label, total[state.key], percent(total[state.key], total["total"])])
+        )
+    sheet.append(text_row(sheet, ["Всего", total["total"], 100.0 if total["total"] else 0.0]))
     sheet.append([])
     returned = total["returned"]
-    sheet.append(
-        [f"{RETURNED.capitalize()} на доработку (не выполнено)", returned, percent(returned, total["total"])]
-    )
+    label = f"{RETURNED.capitalize()} на доработку (не выполнено)"
+    sheet.append(text_row(sheet, [label, returned, percent(returned, total["total"])]))
 
 
 def dashboard_xlsx(scope: Scope, *, filters: Filters) -> bytes:

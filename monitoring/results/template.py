@@ -13,6 +13,7 @@ from monitoring.results.exam_import import COLUMNS
 from monitoring.results.importer import MAX_ROWS, Column
 from monitoring.results.olympiad_import import OLYMPIAD_COLUMNS
 from schools.models import Municipality, Organisation
+from schools.spreadsheets import put
 
 
 def _blank_book(
@@ -23,7 +24,8 @@ def _blank_book(
     book = Workbook()
     sheet = book.active
     sheet.title = title
-    sheet.append([c.title for c in columns])
+    for column, c in enumerate(columns, start=1):
+        put(sheet, 1, column, c.title)
     bold, fill = Font(bold=True), PatternFill("solid", fgColor="DDEBF7")
     for cell, width in zip(sheet[1], widths, strict=True):
         cell.font, cell.fill = bold, fill
@@ -37,9 +39,9 @@ def _blank_book(
         .values_list("name", flat=True)
     )
     schools = book.create_sheet("Школы")
-    schools.append(["Школы муниципалитета: " + str(municipality)])
-    for name in names:
-        schools.append([name])
+    # Names as typed, even one that starts like a formula (``put`` keeps it text).
+    for row, name in enumerate(["Школы муниципалитета: " + str(municipality), *names], start=1):
+        put(schools, row, 1, name)
     schools.column_dimensions["A"].width = 60
     if names:
         # Not enforced: a school written differently is still matched by the import.
@@ -56,8 +58,8 @@ def _blank_book(
 
 def _finish(book: Workbook, notes: list[str]) -> bytes:
     sheet = book.create_sheet("Как заполнить")
-    for line in notes:
-        sheet.append([line])
+    for row, line in enumerate(notes, start=1):
+        put(sheet, row, 1, line)
     sheet.column_dimensions["A"].width = 120
     out = io.BytesIO()
     book.save(out)

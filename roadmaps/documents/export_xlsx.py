@@ -26,6 +26,7 @@ from roadmaps.documents.report import ROW_LABELS, build_report
 from roadmaps.documents.rows import table_rows
 from roadmaps.models import Roadmap
 from roadmaps.obligations import RETURNED, STATES
+from schools.spreadsheets import text_cell
 
 DATE_FORMAT = "DD.MM.YYYY"
 PAIRS = "Пар «срок × исп.»"
@@ -61,7 +62,7 @@ def export_xlsx(roadmaps: list[Roadmap], *, on: date) -> bytes:
 
 
 def _cell(ws, value, *, font=None, alignment=WRAP, fill=None, number_format=None) -> WriteOnlyCell:
-    cell = WriteOnlyCell(ws, value=value)
+    cell = text_cell(ws, value)
     if font is not None:
         cell.font = font
     if alignment is not None:
