@@ -14,7 +14,7 @@ from django.db.models import Prefetch
 
 from roadmaps.models import Activity, CompletionMark, DeadlineWindow, Executor, Roadmap
 from roadmaps.obligations import Reading, owes, reading_of, state_of
-from roadmaps.permissions import can_mark, can_review
+from roadmaps.permissions import Parts, can_mark, can_review, parts_read, readable_part
 
 if TYPE_CHECKING:
     from roadmaps.forms import MarkForm
@@ -91,6 +91,9 @@ class MarkCell:
     state: Reading | None  # None: not an obligation (``obligations.why_not`` says why)
     can_mark: bool
     can_review: bool
+    # The mark's details (date, comment, who marked and reviewed, evidence) are the user's to
+    # read (``permissions.parts_read``); otherwise the cell shows the state only.
+    details: bool = True
     form: MarkForm | None = None  # the view's, for a cell the user may mark
 
     @property
@@ -98,9 +101,11 @@ class MarkCell:
         return f"mark-{self.executor.pk}-{self.window.pk}"
 
 
-def mark_grid(activity: Activity, *, user, today: date) -> tuple[list[DeadlineWindow], list[MarkCell]]:
+def mark_grid(
+    activity: Activity, *, user, today: date, parts: Parts | None = None
+) -> tuple[list[DeadlineWindow], list[MarkCell]]:
     """The activity's open windows and a cell per (executor, window), executor by executor,
-    with what ``user`` may do to it.
+    with what ``user`` may do to it and may read of it (``parts``, else ``parts_read``).
 
     Windows and executors that left the text are no obligations: their marks are listed apart
     («Отметки к исключённым срокам и исполнителям», ``services.kept.kept_marks``)."""
@@ -117,10 +122,12 @@ def mark_grid(activity: Activity, *, user, today: date) -> tuple[list[DeadlineWi
             )
         )
     )
+    parts = parts or parts_read(user, activity.roadmap)
     cells = []
     for executor in executors:
         marks = {m.window_id: m for m in executor.marks.all()}
         may_mark = can_mark(user, executor)
+        details = may_mark or parts.reads(executor)
         for window in windows:
             mark = marks.get(window.pk)
             cells.append(
@@ -131,6 +138,7 @@ def mark_grid(activity: Activity, *, user, today: date) -> tuple[list[DeadlineWi
                     reading_of(executor, window, mark, today),
                     may_mark,
                     mark is not None and can_review(user, mark),
+                    details,
                 )
             )
     return windows, cells
@@ -148,8 +156,9 @@ class HistoryEntry:
     changes: list[tuple[str, str, str]] = field(default_factory=list)
 
 
-def activity_history(activity: Activity) -> list[HistoryEntry]:
-    """Activity and mark changes, newest first, with the fields each change touched."""
+def activity_history(activity: Activity, *, user) -> list[HistoryEntry]:
+    """Activity and mark changes, newest first, with the fields each change touched; of the
+    marks, those of the parts ``user`` reads (``permissions.readable_part``)."""
     tracked_activity = ["number", "content", "deadline_text", "responsible_text", "expected_result"]
     tracked_mark = ["status", "completed_on", "comment", "review", "review_comment"]
     entries = []
@@ -157,7 +166,7 @@ def activity_history(activity: Activity) -> list[HistoryEntry]:
         (Activity, activity.history.select_related("history_user")[:HISTORY_LIMIT], tracked_activity, None),
         (
             CompletionMark,
-            CompletionMark.history.filter(executor__activity=activity)
+            CompletionMark.history.filter(readable_part(user), executor__activity=activity)
             .select_related("history_user", "executor__organisation", "executor__person")
             .order_by("-history_date")[:HISTORY_LIMIT],
             tracked_mark,

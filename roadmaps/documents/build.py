@@ -16,15 +16,18 @@ from datetime import date
 from enum import StrEnum
 from typing import TypedDict
 
+from django.contrib.auth import get_user_model
 from django.core.cache import cache
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 
+from roadmaps.documents.cells import Reads
 from roadmaps.documents.export_docx import export_docx
 from roadmaps.documents.export_xlsx import export_xlsx
 from roadmaps.documents.report import Signature, build_report, export_report
 from roadmaps.documents.rows import fetch_roadmaps
-from roadmaps.models import Roadmap
+from roadmaps.models import Executor, Roadmap
+from roadmaps.permissions import parts_read
 from schools.models import Organisation
 
 JOB_TIMEOUT = 24 * 60 * 60
@@ -158,18 +161,39 @@ def build(job: Job, progress: Callable[[int, int], None] = lambda done, total: N
         progress(min(start + 10, len(ids)), total)
     roadmaps.sort(key=lambda r: ids.index(r.pk))
     on = date.fromisoformat(job["on"])
+    reads = readers_part(job["user"], roadmaps)
     if job["kind"] == Kind.XLSX:
-        content = export_xlsx(roadmaps, on=on)
+        content = export_xlsx(roadmaps, on=on, reads=reads)
     elif job["kind"] == Kind.REPORT:
         school = Organisation.objects.get(pk=job["school"]) if job.get("school") else None
         report = build_report(
-            roadmaps=roadmaps, on=on, title=job["title"], school=school, signature=signature_of(job)
+            roadmaps=roadmaps,
+            on=on,
+            title=job["title"],
+            school=school,
+            signature=signature_of(job),
+            reads=reads,
         )
         content = export_report(report)
     else:
-        content = export_docx(roadmaps[0], with_marks=job["kind"] == Kind.DOCX_MARKS)
+        content = export_docx(roadmaps[0], with_marks=job["kind"] == Kind.DOCX_MARKS, reads=reads)
     progress(total, total)
     return content
+
+
+def readers_part(user_id: int, roadmaps: list[Roadmap]) -> Reads:
+    """Whose mark details the file carries: those the requester reads on the page
+    (``permissions.parts_read``); None when they read every part of every roadmap."""
+    user = get_user_model().objects.get(pk=user_id)
+    parts = {roadmap.pk: parts_read(user, roadmap) for roadmap in roadmaps}
+    if all(p.everything for p in parts.values()):
+        return None
+
+    def reads(executor: Executor) -> bool:
+        # The documents' prefetch keeps each executor's activity (``rows.fetch_roadmaps``).
+        return parts[executor.activity.roadmap_id].reads(executor)
+
+    return reads
 
 
 def job_build(*, job_id: str, job: Job, progress: Callable[[int, int], None]) -> str:

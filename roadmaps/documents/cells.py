@@ -7,10 +7,11 @@ The roadmap must come from ``rows.fetch_roadmaps``: nothing here runs a query.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date
 
 from roadmaps.documents.columns import Field, roadmap_columns
-from roadmaps.models import Activity, CompletionMark, Roadmap, Section
+from roadmaps.models import Activity, CompletionMark, Executor, Roadmap, Section
 from roadmaps.obligations import reading_of, why_not
 
 
@@ -30,7 +31,13 @@ def section_heading(section: Section) -> str:
     return f"{section.number}. {section.title}" if section.number else section.title
 
 
-def activity_cells(activity: Activity, *, on: date, with_marks: bool) -> dict[Field, str]:
+# Whether the requester reads an executor's mark details (``permissions.parts_read``); None: all.
+Reads = Callable[[Executor], bool] | None
+
+
+def activity_cells(
+    activity: Activity, *, on: date, with_marks: bool, reads: Reads = None
+) -> dict[Field, str]:
     """An activity's row, by column; without marks the completion column is left blank for signing."""
     return {
         Field.NUMBER: activity.number,
@@ -38,13 +45,14 @@ def activity_cells(activity: Activity, *, on: date, with_marks: bool) -> dict[Fi
         Field.DEADLINE: activity.deadline_text,
         Field.RESPONSIBLE: activity.responsible_text,
         Field.RESULT: activity.expected_result,
-        Field.MARK: marks_text(activity, on) if with_marks else "",
+        Field.MARK: marks_text(activity, on, reads) if with_marks else "",
     }
 
 
-def marks_text(activity: Activity, on: date) -> str:
+def marks_text(activity: Activity, on: date, reads: Reads = None) -> str:
     """What the completion column says: each executor's mark with its state on ``on`` (in the
-    words of ``obligations``, as the activity page shows it), date, author and review."""
+    words of ``obligations``, as the activity page shows it), date, author and review; of an
+    executor whose part the requester does not read (``reads``), the state only."""
     lines = []
     windows = {w.pk: w for w in activity.windows.all()}
     for executor in activity.executors.all():
@@ -53,6 +61,9 @@ def marks_text(activity: Activity, on: date) -> str:
             reading = reading_of(executor, window, mark, on)
             state = reading.label if reading else f"{mark.get_status_display()} ({why_not(window, executor)})"
             parts = [f"{state} — {executor}" + (f" (срок {window})" if len(windows) > 1 else "")]
+            if reads is not None and not reads(executor):
+                lines.append(parts[0])
+                continue
             if mark.status == CompletionMark.Status.DONE:
                 parts.append(f"дата выполнения {mark.completed_on:%d.%m.%Y}")
             elif reading is not None:

@@ -10,7 +10,7 @@ from django.utils import timezone
 from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.shared import Mm
 
-from roadmaps.documents.cells import activity_cells, print_columns, section_heading
+from roadmaps.documents.cells import Reads, activity_cells, print_columns, section_heading
 from roadmaps.documents.columns import Field
 from roadmaps.documents.docx_layout import (
     fill,
@@ -40,7 +40,7 @@ SCHOOL_GROUPS = [
 ]
 
 
-def export_docx(roadmap: Roadmap, *, with_marks: bool, on: date | None = None) -> bytes:
+def export_docx(roadmap: Roadmap, *, with_marks: bool, on: date | None = None, reads: Reads = None) -> bytes:
     """The printable roadmap; with_marks=False leaves the completion column blank for signing,
     with_marks=True fills it with the marks and their state on ``on`` (today by default).
 
@@ -68,7 +68,7 @@ def export_docx(roadmap: Roadmap, *, with_marks: bool, on: date | None = None) -
                 align=WD_ALIGN_PARAGRAPH.CENTER,
             )
             continue
-        values = activity_cells(row.activity, on=on, with_marks=with_marks)
+        values = activity_cells(row.activity, on=on, with_marks=with_marks, reads=reads)
         cells = table.add_row().cells
         for cell, (field, _) in zip(cells, columns, strict=True):
             fill(cell, values[field], align=WD_ALIGN_PARAGRAPH.CENTER if field == Field.NUMBER else None)

@@ -20,7 +20,7 @@ from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 
-from roadmaps.documents.cells import activity_cells, print_columns, section_heading
+from roadmaps.documents.cells import Reads, activity_cells, print_columns, section_heading
 from roadmaps.documents.columns import Field
 from roadmaps.documents.report import ROW_LABELS, build_report
 from roadmaps.documents.rows import table_rows
@@ -48,14 +48,14 @@ TITLE = Font(bold=True, size=13)
 SECTION_FILL = PatternFill("solid", fgColor="E8EEF7")
 
 
-def export_xlsx(roadmaps: list[Roadmap], *, on: date) -> bytes:
+def export_xlsx(roadmaps: list[Roadmap], *, on: date, reads: Reads = None) -> bytes:
     """A workbook of roadmaps fetched by ``rows.fetch_roadmaps`` (no query runs here)."""
     workbook = Workbook(write_only=True)
     report = build_report(roadmaps=roadmaps, on=on)
     _summary(workbook, roadmaps, report, on)
     names: set[str] = set()
     for roadmap in roadmaps:
-        _roadmap_sheet(workbook, roadmap, _sheet_name(roadmap, names), report.states, on)
+        _roadmap_sheet(workbook, roadmap, _sheet_name(roadmap, names), report.states, on, reads)
     out = io.BytesIO()
     workbook.save(out)
     return out.getvalue()
@@ -114,7 +114,9 @@ def _sheet_name(roadmap: Roadmap, taken: set[str]) -> str:
     return name
 
 
-def _roadmap_sheet(workbook: Workbook, roadmap: Roadmap, name: str, states: dict[int, str], on: date) -> None:
+def _roadmap_sheet(
+    workbook: Workbook, roadmap: Roadmap, name: str, states: dict[int, str], on: date, reads: Reads = None
+) -> None:
     ws = workbook.create_sheet(name)
     columns = print_columns(roadmap, with_marks=True)
     width = len(columns) + len(EXTRA)
@@ -162,7 +164,7 @@ def _roadmap_sheet(workbook: Workbook, roadmap: Roadmap, name: str, states: dict
             ws.merged_cells.add(f"A{row_index}:{last}{row_index}")
             continue
         activity = row.activity
-        values = activity_cells(activity, on=on, with_marks=True)
+        values = activity_cells(activity, on=on, with_marks=True, reads=reads)
         windows = list(activity.windows.all())
         start = min((w.start or w.end for w in windows), default=None)
         end = max((w.end for w in windows), default=None)

@@ -43,7 +43,7 @@ from docx.oxml.ns import qn
 from docx.shared import Mm, Pt
 from docx.text.paragraph import Paragraph
 
-from roadmaps.documents.cells import section_heading
+from roadmaps.documents.cells import Reads, section_heading
 from roadmaps.documents.docx_layout import (
     fill,
     keep_rows_whole,
@@ -128,6 +128,7 @@ class Report:
     roadmaps: list[Roadmap]
     school: Organisation | None = None
     signature: Signature = field(default_factory=Signature)
+    reads: Reads = None  # whose mark details the requester reads (``permissions.parts_read``); None: all
     states: dict[int, str] = field(default_factory=dict)  # top-level activity pk -> ROW_KEYS
     readings: dict[tuple[int, int], Reading] = field(default_factory=dict)  # (executor, window) pks
     activities: Counter = field(default_factory=Counter)  # ROW_KEYS -> rows
@@ -157,12 +158,15 @@ def build_report(
     title: str = "",
     school: Organisation | None = None,
     signature: Signature | None = None,
+    reads: Reads = None,
 ) -> Report:
     """Count and list from roadmaps fetched by ``rows.fetch_roadmaps``: no query runs here.
 
     With a school, only the school's own part counts (``obligations.school_part``).
     """
-    report = Report(title=title, on=on, roadmaps=roadmaps, school=school, signature=signature or Signature())
+    report = Report(
+        title=title, on=on, roadmaps=roadmaps, school=school, signature=signature or Signature(), reads=reads
+    )
     for roadmap in roadmaps:
         _add_roadmap(report, roadmap)
     return report
@@ -404,6 +408,10 @@ def export_report(report: Report) -> bytes:
             fill(cells[1], item.activity.content)
             fill(cells[2], str(item.executor))
             fill(cells[3], item.reading.label)
+            if report.reads is not None and not report.reads(item.executor):
+                # Another school's part: its state only, not its mark's date nor the review.
+                fill(cells[4], mark.get_status_display())
+                continue
             when = f" {mark.completed_on:%d.%m.%Y}" if mark.completed_on else ""
             fill(cells[4], f"{mark.get_status_display()}{when}")
             reviewer = (

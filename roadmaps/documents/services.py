@@ -267,7 +267,9 @@ def roadmap_import(*, data: dict[str, Any], owner: Organisation) -> Roadmap:
         "owner": {"name": owner.name, "short_name": owner.short_name, "kind": owner.kind},
         "level": Roadmap.Level.SCHOOL if owner.kind == Organisation.Kind.SCHOOL else data.get("level"),
     }
-    roadmap, _ = roadmap_load(data=payload, status=Roadmap.Status.DRAFT)
+    roadmap, _ = roadmap_load(
+        data=payload, status=Roadmap.Status.DRAFT, adds_to_registry=owner.kind != Organisation.Kind.SCHOOL
+    )
     if data.get("activities") and data.get("sections"):
         # The loader numbers sections' rows first; rows above the first section came first.
         rows = list(roadmap.activities.order_by("order"))

@@ -208,11 +208,19 @@ def _wanted_windows(
 
 
 class ExecutorResolver:
-    """Turns recognised references into executors of one roadmap's municipality."""
+    """Turns recognised references into executors of one roadmap's municipality.
 
-    def __init__(self, roadmap: Roadmap) -> None:
+    Free text never adds to the registry: a name not found among the municipality's
+    organisations and people stays text (an executor with its label only, or the role of a
+    found organisation) until staff link it. Only ``adds_to_registry`` — the loading of a whole
+    roadmap by the department (the seeds, its own file import, ``roadmap_load``) — creates the
+    organisations (by legal form) and people it names.
+    """
+
+    def __init__(self, roadmap: Roadmap, *, adds_to_registry: bool = False) -> None:
         self.roadmap = roadmap
         self.owner = roadmap.owner
+        self.adds_to_registry = adds_to_registry
         links = roadmap.school_links.select_related("school")
         self.schools_by_role: dict[str, list[Organisation]] = {}
         for link in links:
@@ -220,7 +228,9 @@ class ExecutorResolver:
         municipality_orgs = Organisation.objects.filter(
             region=self.owner.region, municipality=self.owner.municipality
         )
-        self.schools_by_key = {school_key(o.name): o for o in municipality_orgs if o.kind == "school"}
+        organisations = list(municipality_orgs)
+        self.schools_by_key = {school_key(o.name): o for o in organisations if o.kind == "school"}
+        self.organisations_by_name = {o.name: o for o in organisations}
         self.people = {
             normalise_person_name(p.full_name): p
             for p in Person.objects.filter(organisation__in=municipality_orgs).select_related("organisation")
@@ -254,6 +264,11 @@ class ExecutorResolver:
     def _person(self, ref: ExecutorRef) -> Executor:
         organisation = self._find_organisation(ref.organisation, ref.org_kind) if ref.organisation else None
         person = self.people.get(normalise_person_name(ref.name))
+        if person is None and not self.adds_to_registry:
+            # Not in the registry: the row names a role of the organisation, if that is known.
+            return Executor(
+                kind=Executor.Kind.ROLE, label=ref.label, role=ref.position, organisation=organisation
+            )
         if person is None:
             person = Person.objects.create(
                 full_name=normalise_person_name(ref.name), position=ref.position, organisation=organisation
@@ -284,7 +299,9 @@ class ExecutorResolver:
         school = self.schools_by_key.get(school_key(name))
         if school is not None:
             return school
-        if not name.startswith(LEGAL_FORMS):
+        if name in self.organisations_by_name:
+            return self.organisations_by_name[name]
+        if not self.adds_to_registry or not name.startswith(LEGAL_FORMS):
             return None
         kind = {
             OrgKind.SCHOOL: Organisation.Kind.SCHOOL,
@@ -298,6 +315,7 @@ class ExecutorResolver:
         )
         if kind == Organisation.Kind.SCHOOL:
             self.schools_by_key[school_key(name)] = organisation
+        self.organisations_by_name[name] = organisation
         return organisation
 
 
@@ -380,8 +398,14 @@ def activity_set_executors(*, activity: Activity, resolver: ExecutorResolver) ->
 
 
 @transaction.atomic
-def roadmap_load(*, data: dict[str, Any], status: str = Roadmap.Status.APPROVED) -> tuple[Roadmap, bool]:
+def roadmap_load(
+    *, data: dict[str, Any], status: str = Roadmap.Status.APPROVED, adds_to_registry: bool = True
+) -> tuple[Roadmap, bool]:
     """Load one roadmap from its structured form (``fixtures/seeds/*.json``).
+
+    ``adds_to_registry``: the department's own load (the seeds, the department's file import)
+    creates the schools, organisations and people the roadmap lists and names; a school's
+    import only links those already in the registry (``ExecutorResolver``).
 
     All or nothing: a roadmap is never left half-written. A roadmap whose
     ``source_key`` is already loaded is returned untouched, so loading twice changes nothing.
@@ -420,7 +444,7 @@ def roadmap_load(*, data: dict[str, Any], status: str = Roadmap.Status.APPROVED)
         column_titles=data.get("columns", []),
         source_key=data["key"],
     )
-    _load_schools_and_people(roadmap=roadmap, data=data)
+    _load_schools_and_people(roadmap=roadmap, data=data, adds_to_registry=adds_to_registry)
     TargetIndicator.objects.bulk_create(
         TargetIndicator(
             roadmap=roadmap,
@@ -433,7 +457,7 @@ def roadmap_load(*, data: dict[str, Any], status: str = Roadmap.Status.APPROVED)
         )
         for i, ind in enumerate(data.get("indicators", []))
     )
-    loader = _RowLoader(roadmap)
+    loader = _RowLoader(roadmap, adds_to_registry=adds_to_registry)
     for section_data in data.get("sections", []):
         loader.section(section_data, parent=None)
     for row in data.get("activities", []):
@@ -448,8 +472,9 @@ class _RowLoader:
     few bulk inserts whatever their number: a new roadmap has no marks to keep, so its rows are
     read once, by the same rules ``activity_set_windows`` and ``activity_set_executors`` apply."""
 
-    def __init__(self, roadmap: Roadmap) -> None:
+    def __init__(self, roadmap: Roadmap, *, adds_to_registry: bool) -> None:
         self.roadmap = roadmap
+        self.adds_to_registry = adds_to_registry
         self.section_order = 0
         self.activity_order = 0
         self.activities: list[Activity] = []
@@ -509,32 +534,41 @@ class _RowLoader:
             for a in self.activities
             for start, end in windows[id(a)]
         )
-        resolver = ExecutorResolver(roadmap)
+        resolver = ExecutorResolver(roadmap, adds_to_registry=self.adds_to_registry)
         Executor.objects.bulk_create(e for a in self.activities for e in _named_executors(a, resolver))
 
 
-def _load_schools_and_people(*, roadmap: Roadmap, data: dict[str, Any]) -> None:
+def _load_schools_and_people(*, roadmap: Roadmap, data: dict[str, Any], adds_to_registry: bool) -> None:
+    """The roadmap's schools (and their directors, its people); without ``adds_to_registry``
+    only the schools already in the registry are linked, and nobody is added."""
     owner = roadmap.owner
     academic_year = roadmap.academic_year
+    registry = Organisation.objects.schools().filter(region=owner.region, municipality=owner.municipality)
+    known = {} if adds_to_registry else {school_key(s.name): s for s in registry}
     for school_data in data.get("schools", []):
-        school, _ = Organisation.objects.get_or_create(
-            region=owner.region,
-            municipality=owner.municipality,
-            name=school_data["name"],
-            defaults={"kind": Organisation.Kind.SCHOOL},
-        )
+        if adds_to_registry:
+            school, _ = Organisation.objects.get_or_create(
+                region=owner.region,
+                municipality=owner.municipality,
+                name=school_data["name"],
+                defaults={"kind": Organisation.Kind.SCHOOL},
+            )
+        elif (school := known.get(school_key(school_data["name"]))) is None:
+            continue
         role = school_data.get("status", RoadmapSchool.Role.SUPERVISED)
         RoadmapSchool.objects.get_or_create(roadmap=roadmap, school=school, defaults={"role": role})
         if role in SCHOOL_STATUS_FOR_ROLE:
             SchoolStatus.objects.get_or_create(
                 school=school, academic_year=academic_year, kind=SCHOOL_STATUS_FOR_ROLE[role]
             )
-        if school_data.get("director"):
+        if school_data.get("director") and adds_to_registry:
             Person.objects.get_or_create(
                 organisation=school,
                 full_name=normalise_person_name(school_data["director"]),
                 defaults={"position": "директор", "is_head": True},
             )
+    if not adds_to_registry:
+        return
     people = list(data.get("people", []))
     if data.get("coordinator"):
         people.append({**data["coordinator"], "organisation": owner.name})

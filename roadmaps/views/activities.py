@@ -15,6 +15,7 @@ from django.views.decorators.http import require_GET, require_POST
 from roadmaps.forms import CommentForm, ManualDateForm, MarkForm, ReviewForm
 from roadmaps.models import Activity, CompletionMark, Evidence
 from roadmaps.permissions import (
+    COMMENT_RULE,
     can_change_text,
     can_comment,
     can_edit_roadmap,
@@ -22,6 +23,9 @@ from roadmaps.permissions import (
     get_evidence_for_user,
     get_executor_for_user,
     get_mark_for_user,
+    parts_read,
+    readable_part,
+    visible_comments,
 )
 from roadmaps.services.kept import kept_marks
 from roadmaps.services.marks import (
@@ -59,7 +63,8 @@ def _activity_page(
 ) -> HttpResponse:
     user = request.user
     today = timezone.localdate()
-    windows, cells = mark_grid(activity, user=user, today=today)
+    parts = parts_read(user, activity.roadmap)
+    windows, cells = mark_grid(activity, user=user, today=today, parts=parts)
     for cell in cells:
         if cell.can_mark:
             cell.form = _mark_form(cell, bound, today)
@@ -69,14 +74,15 @@ def _activity_page(
         "windows": windows,
         "cells": cells,
         "children": activity.children.prefetch_related("windows").order_by("order"),
-        "comments": activity.comments.select_related("author"),
+        "comments": visible_comments(user, activity, parts),
         "comment_form": CommentForm() if can_comment(user, activity) else None,
+        "comment_rule": COMMENT_RULE,
         "can_edit": can_change_text(user, activity.roadmap),
         "can_manage": can_edit_roadmap(user, activity.roadmap),
         "date_form": ManualDateForm(roadmap=activity.roadmap),
-        "history": activity_history(activity),
+        "history": activity_history(activity, user=user),
         "stale": stale,
-        "kept_marks": kept_marks(activity),
+        "kept_marks": kept_marks(activity).filter(readable_part(user)),
     }
     return render(request, "roadmaps/activity_detail.html", context, status=status)
 
@@ -194,9 +200,7 @@ def mark_review_withdraw_view(request: HttpRequest, pk: int) -> HttpResponse:
 def comment_add_view(request: HttpRequest, pk: int) -> HttpResponse:
     activity = get_activity_for_user(request.user, pk)
     if not can_comment(request.user, activity):
-        raise PermissionDenied(
-            "Комментировать могут школы-наставники, координаторы и управление образования."
-        )
+        raise PermissionDenied(COMMENT_RULE)
     form = CommentForm(request.POST)
     if form.is_valid():
         comment_add(activity=activity, by=request.user, text=form.cleaned_data["text"])
