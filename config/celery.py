@@ -16,7 +16,7 @@ os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
 app = Celery("roadmap_portal")
 app.config_from_object("django.conf:settings", namespace="CELERY")
 # The tasks live in the slices that own them (autodiscovery looks for ``<package>.tasks``).
-app.autodiscover_tasks(["roadmaps.documents", "monitoring.reminders"])
+app.autodiscover_tasks(["roadmaps", "roadmaps.documents", "monitoring.reminders", "monitoring.results"])
 
 # Periodic schedules live here, each with a comment saying when it fires.
 app.conf.beat_schedule = {
@@ -42,5 +42,22 @@ app.conf.beat_schedule = {
     "import-drafts-purge": {
         "task": "roadmaps.documents.tasks.purge_import_drafts",
         "schedule": crontab(hour=3, minute=30),
+    },
+    # Every night at 03:40: export jobs past their day go, with the files built for them.
+    "export-jobs-purge": {
+        "task": "roadmaps.documents.tasks.purge_export_jobs",
+        "schedule": crontab(hour=3, minute=40),
+    },
+    # Every night at 03:45: results import previews past their two hours (an upload purges
+    # them too; this covers a portal where nobody uploads for a while).
+    "results-import-previews-purge": {
+        "task": "monitoring.results.tasks.purge_results_import_previews",
+        "schedule": crontab(hour=3, minute=45),
+    },
+    # Every night at 03:50: evidence files that no evidence row points at, older than a day
+    # (a file written by a mark whose transaction rolled back, or removed in the admin).
+    "evidence-orphans-purge": {
+        "task": "roadmaps.tasks.purge_evidence_orphans",
+        "schedule": crontab(hour=3, minute=50),
     },
 }

@@ -20,7 +20,7 @@ from monitoring.models.reminders import (
     parse_days_before,
     validate_days_before,
 )
-from monitoring.models.results import ExamResult, OlympiadResult
+from monitoring.models.results import ExamResult, OlympiadResult, ResultsImportPreview
 
 __all__ = [
     "DEFAULT_DAYS_BEFORE",
@@ -35,6 +35,7 @@ __all__ = [
     "PublicPage",
     "Reminder",
     "ReminderPolicy",
+    "ResultsImportPreview",
     "RiskFactor",
     "SchoolProfile",
     "SchoolRisk",

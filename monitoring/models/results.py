@@ -1,12 +1,19 @@
-"""What defines «low results»: ВПР, ОГЭ and ЕГЭ results and olympiad participation, per school and year."""
+"""What defines «low results»: ВПР, ОГЭ and ЕГЭ results and olympiad participation, per school and
+year; and an uploaded results file between its preview and its confirmation."""
 
 from __future__ import annotations
 
+import json
+from datetime import timedelta
+from decimal import Decimal
+
 from django.conf import settings
+from django.core.serializers.json import DjangoJSONEncoder
 from django.db import models
 from django.db.models import F, Q
+from django.utils import timezone
 
-from schools.models import Organisation
+from schools.models import Municipality, Organisation
 
 
 class ExamResult(models.Model):
@@ -122,3 +129,76 @@ class OlympiadResult(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_level_display()}, {self.academic_year}: {self.school}"
+
+
+class PreviewEncoder(DjangoJSONEncoder):
+    """Rows of a preview hold decimals (scores, percents): kept as tagged strings, read back
+    as decimals, so that what is saved is what the file said."""
+
+    def default(self, o):
+        if isinstance(o, Decimal):
+            return {"$decimal": str(o)}
+        return super().default(o)
+
+
+class PreviewDecoder(json.JSONDecoder):
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, object_hook=self.decimals, **kwargs)
+
+    @staticmethod
+    def decimals(value: dict):
+        return Decimal(value["$decimal"]) if value.keys() == {"$decimal"} else value
+
+
+# A preview nobody confirmed is forgotten after two hours: the file is to be uploaded again.
+PREVIEW_LIFETIME = timedelta(hours=2)
+
+
+def preview_expiry():
+    return timezone.now() + PREVIEW_LIFETIME
+
+
+class ResultsImportPreviewQuerySet(models.QuerySet):
+    def expired(self, *, now=None) -> ResultsImportPreviewQuerySet:
+        return self.filter(expires_at__lte=now or timezone.now())
+
+    def live(self, *, now=None) -> ResultsImportPreviewQuerySet:
+        return self.filter(expires_at__gt=now or timezone.now())
+
+
+class ResultsImportPreview(models.Model):
+    """An uploaded results file as read, between the upload and «Загрузить»: kept in the
+    database so that every web worker sees it, with or without Redis."""
+
+    class Kind(models.TextChoices):
+        RESULTS = "results", "Результаты ВПР, ОГЭ, ЕГЭ"
+        OLYMPIAD = "olympiad", "Участие в олимпиадах"
+
+    token = models.CharField("ключ", max_length=32, unique=True)
+    kind = models.CharField("что загружено", max_length=10, choices=Kind.choices)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, models.CASCADE, related_name="+", verbose_name="кто загрузил"
+    )
+    municipality = models.ForeignKey(
+        Municipality, models.CASCADE, related_name="+", verbose_name="муниципалитет"
+    )
+    filename = models.CharField("файл", max_length=255)
+    sheet = models.CharField("лист", max_length=255, blank=True)
+    rows = models.JSONField(
+        "прочитанные строки", default=list, encoder=PreviewEncoder, decoder=PreviewDecoder
+    )
+    created_at = models.DateTimeField("загружен", auto_now_add=True)
+    expires_at = models.DateTimeField("хранится до", default=preview_expiry)
+
+    objects = ResultsImportPreviewQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "предпросмотр загрузки результатов"
+        verbose_name_plural = "предпросмотры загрузки результатов"
+        indexes = [
+            # The purge at each upload and nightly: ResultsImportPreview.objects.expired().
+            models.Index(fields=["expires_at"], name="resultspreview_expires_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.filename} ({self.get_kind_display()})"

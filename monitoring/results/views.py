@@ -4,7 +4,6 @@ the municipality's schools side by side; the XLSX import with a preview."""
 from __future__ import annotations
 
 import io
-import secrets
 from collections.abc import Callable
 from dataclasses import dataclass
 from functools import cache
@@ -13,7 +12,6 @@ from pathlib import Path
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.cache import cache as store
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
@@ -44,6 +42,7 @@ from monitoring.results.olympiad_import import (
     olympiad_rows_load,
     read_olympiad_workbook,
 )
+from monitoring.results.previews import GONE, preview_forget, preview_get, preview_put
 from monitoring.results.queries import (
     METRICS,
     build_series,
@@ -69,7 +68,6 @@ from schools.permissions import can_see_municipality, get_municipality_for_user
 SERIES_PER_PAGE = 12
 SCHOOLS_PER_PAGE = 25
 PREVIEW_PER_PAGE = 50
-IMPORT_TIMEOUT = 2 * 60 * 60
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
@@ -236,7 +234,7 @@ def municipality_results(request: HttpRequest, pk: int) -> HttpResponse:
 class ImportKind:
     """The exam and the olympiad imports share their pages; this is what differs."""
 
-    name: str  # in the URL names («results_import») and the stored preview's key
+    name: str  # in the URL names («results_import») and the stored preview's kind
     read: Callable  # file content -> (sheet, raw rows)
     check: Callable  # (municipality=, raw_rows=) -> rows
     load: Callable  # the stored rows -> rows
@@ -256,9 +254,6 @@ class ImportKind:
     @property
     def template_url(self) -> str:
         return f"monitoring:{self.name}_template"
-
-    def key(self, token: str) -> str:
-        return f"monitoring:{self.name}-import:{token}"
 
 
 EXAM_IMPORT = ImportKind(
@@ -302,15 +297,14 @@ def _import_upload(request: HttpRequest, pk: int, kind: ImportKind) -> HttpRespo
             form.add_error("file", str(exc))
         else:
             rows = kind.check(municipality=municipality, raw_rows=raw_rows)
-            token = secrets.token_urlsafe(16)
-            stored = {
-                "user": request.user.pk,
-                "municipality": municipality.pk,
-                "filename": upload.name,
-                "sheet": sheet,
-                "rows": import_rows_dump(rows),
-            }
-            store.set(kind.key(token), stored, IMPORT_TIMEOUT)
+            token = preview_put(
+                kind=kind.name,
+                user=request.user,
+                municipality=municipality,
+                filename=upload.name,
+                sheet=sheet,
+                rows=import_rows_dump(rows),
+            )
             return redirect(kind.preview_url, pk=municipality.pk, token=token)
     status = 400 if request.method == "POST" else 200
     context = {"municipality": municipality, "form": form, "kind": kind}
@@ -319,17 +313,18 @@ def _import_upload(request: HttpRequest, pk: int, kind: ImportKind) -> HttpRespo
 
 def _import_preview(request: HttpRequest, pk: int, token: str, kind: ImportKind) -> HttpResponse:
     municipality = _importing_municipality(request, pk)
-    stored = store.get(kind.key(token))
-    if stored is None or stored["user"] != request.user.pk or stored["municipality"] != municipality.pk:
-        raise Http404
-    rows = kind.load(stored["rows"])
+    stored = preview_get(kind=kind.name, token=token, user=request.user, municipality=municipality)
+    if stored is None:
+        context = {"municipality": municipality, "kind": kind, "message": GONE}
+        return render(request, "monitoring/results/import_gone.html", context, status=404)
+    rows = kind.load(stored.rows)
     if request.method == "POST":
         try:
             added, corrected = kind.save(municipality=municipality, rows=rows, user=request.user)
         except ImportRefused as exc:
             messages.error(request, str(exc))
             return redirect(kind.preview_url, pk=municipality.pk, token=token)
-        store.delete(kind.key(token))
+        preview_forget(preview=stored)
         messages.success(request, kind.saved.format(added=added, corrected=corrected))
         return redirect("monitoring:municipality_results", pk=municipality.pk)
     errors = [row for row in rows if row.errors]

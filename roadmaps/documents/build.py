@@ -1,10 +1,12 @@
 """The files a user can ask for, the job that asks for one, and building it.
 
 A small file is built in the request (``documents.views``); a large one by a Celery worker
-(``documents.tasks``). Meanwhile the job is kept in the Django cache under its id: who asked,
+(``documents.tasks``). Meanwhile the job is kept in the database under its id
+(``models.ExportJob``, so that every web worker sees it, with or without Redis): who asked,
 which roadmaps (so that the download is checked against what the requester may see), and,
 once built, where the file lies in default storage. Progress is the task's own state
-(``PROGRESS`` with done/total) in the result backend.
+(``PROGRESS`` with done/total) in the result backend. A job and its file are forgotten after
+``JOB_LIFETIME`` (``jobs_purge``, nightly).
 """
 
 from __future__ import annotations
@@ -17,20 +19,19 @@ from enum import StrEnum
 from typing import TypedDict
 
 from django.contrib.auth import get_user_model
-from django.core.cache import cache
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
+from django.db import transaction
 
 from roadmaps.documents.cells import Reads
 from roadmaps.documents.export_docx import export_docx
 from roadmaps.documents.export_xlsx import export_xlsx
 from roadmaps.documents.report import Signature, build_report, export_report
 from roadmaps.documents.rows import fetch_roadmaps
-from roadmaps.models import Executor, Roadmap
+from roadmaps.models import Executor, ExportJob, Roadmap
 from roadmaps.permissions import parts_read
 from schools.models import Organisation
 
-JOB_TIMEOUT = 24 * 60 * 60
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
@@ -43,7 +44,7 @@ class Kind(StrEnum):
 
 
 class Job(TypedDict, total=False):
-    """A file asked for. Plain data: it waits in the cache, pickled, for a worker.
+    """A file asked for. Plain data: it waits in the database (``ExportJob``) for a worker.
 
     Keys added since the first deploy are read with ``.get``: a job queued before a deploy
     still builds (with blanks where it has no value).
@@ -65,17 +66,41 @@ class Job(TypedDict, total=False):
     error: str | None  # for the user, in Russian, when the build failed
 
 
-def job_key(job_id: str) -> str:
-    return f"documents:job:{job_id}"
-
-
 def job_get(job_id: str) -> Job | None:
     """The job, or None when it has expired (or never was)."""
-    return cache.get(job_key(job_id))
+    found = ExportJob.objects.live().filter(job_id=job_id).first()
+    if found is None:
+        return None
+    return Job(**found.data, path=found.path or None, error=found.error or None)
 
 
 def job_put(job_id: str, job: Job) -> None:
-    cache.set(job_key(job_id), job, JOB_TIMEOUT)
+    """Keep the job, or its new state (built, failed): its expiry stays the first one's."""
+    data = {key: value for key, value in job.items() if key not in ("path", "error")}
+    ExportJob.objects.update_or_create(
+        job_id=job_id,
+        defaults={
+            "user_id": job["user"],
+            "data": data,
+            "path": job.get("path") or "",
+            "error": job.get("error") or "",
+        },
+    )
+
+
+def jobs_purge(*, now=None) -> int:
+    """Forget expired jobs, and delete their files once that is committed; return how many."""
+    with transaction.atomic():
+        expired = ExportJob.objects.expired(now=now)
+        paths = list(expired.exclude(path="").values_list("path", flat=True))
+        deleted, _ = expired.delete()
+
+        def delete_files() -> None:
+            for path in paths:
+                default_storage.delete(path)
+
+        transaction.on_commit(delete_files)
+    return deleted
 
 
 def extension(kind: str) -> str:

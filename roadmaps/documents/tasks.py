@@ -13,7 +13,7 @@ from celery import shared_task
 from django.conf import settings
 from django.db import transaction
 
-from roadmaps.documents.build import Job, job_build, job_get, job_put
+from roadmaps.documents.build import Job, job_build, job_get, job_put, jobs_purge
 from roadmaps.documents.services import draft_read, drafts_purge
 from roadmaps.models import ImportDraft
 
@@ -66,3 +66,9 @@ def read_import(draft_id: int) -> None:
 def purge_import_drafts() -> int:
     """Forget drafts untouched for a week, with their stored files (see config/celery.py)."""
     return drafts_purge()
+
+
+@shared_task(name="roadmaps.documents.tasks.purge_export_jobs")
+def purge_export_jobs() -> int:
+    """Forget export jobs past their day, with their files (see config/celery.py)."""
+    return jobs_purge()

@@ -4,13 +4,15 @@
   revisions, archive), the schools taking part and its target indicators;
 - ``rows``: its table: sections and activity rows, their deadlines and executors, and the trash;
 - ``marks``: over the year, the schools' completion marks with evidence, and comments on activities;
-- ``imports``: an uploaded roadmap file between its preview and its confirmation.
+- ``imports``: an uploaded roadmap file between its preview and its confirmation;
+- ``jobs``: an export asked for, between the request and the download.
 
 Each imports only the ones before it in this list (marks the rows, rows the roadmap); migration
 0001 reaches ``roadmaps.models.evidence_upload_to`` through this package.
 """
 
 from roadmaps.models.imports import DRAFT_LIFETIME, ImportDraft, ImportDraftQuerySet
+from roadmaps.models.jobs import JOB_LIFETIME, ExportJob, ExportJobQuerySet
 from roadmaps.models.marks import Comment, CompletionMark, Evidence, evidence_upload_to
 from roadmaps.models.roadmap import (
     DOCUMENT_CASES,
@@ -36,6 +38,7 @@ from roadmaps.models.rows import (
 __all__ = [
     "DOCUMENT_CASES",
     "DRAFT_LIFETIME",
+    "JOB_LIFETIME",
     "MAX_PERIOD_YEARS",
     "PERIOD_YEARS",
     "Activity",
@@ -45,6 +48,8 @@ __all__ = [
     "DeadlineWindow",
     "Evidence",
     "Executor",
+    "ExportJob",
+    "ExportJobQuerySet",
     "ImportDraft",
     "ImportDraftQuerySet",
     "OutsideTrashManager",

@@ -7,14 +7,13 @@ import io
 import zipfile
 
 import pytest
-from django.core.cache import cache
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from openpyxl import Workbook, load_workbook
 
-from monitoring.models import OlympiadResult
+from monitoring.models import OlympiadResult, ResultsImportPreview
 from monitoring.results import importer
 from schools.models import Municipality, Organisation, current_academic_year
 from tests.queries import own_queries
@@ -219,11 +218,10 @@ def test_a_failure_while_saving_leaves_nothing_behind(client, staff, taganrog, m
     monkeypatch.setattr(importer, "IMPORT_BATCH", 1)  # the good rows go in before the bad one
     client.force_login(staff)
     url = preview_url(upload(client, taganrog, xlsx(GOOD)))
-    key = f"monitoring:olympiad-import:{url.rstrip('/').rsplit('/', 1)[1]}"
-    stored = cache.get(key)
+    stored = ResultsImportPreview.objects.get(token=url.rstrip("/").rsplit("/", 1)[1])
     # More winners than participants: the database's check constraint refuses it.
-    broken = {**stored["rows"][0], "line": 99, "level": "final", "participants": 1, "winners": 5}
-    cache.set(key, {**stored, "rows": [*stored["rows"], broken]})
+    broken = {**stored.rows[0], "line": 99, "level": "final", "participants": 1, "winners": 5}
+    ResultsImportPreview.objects.filter(pk=stored.pk).update(rows=[*stored.rows, broken])
     response = client.post(url, follow=True)
     assert "Не удалось сохранить результаты; ничего не сохранено." in response.content.decode()
     assert not OlympiadResult.objects.exists()

@@ -8,14 +8,13 @@ import zipfile
 from decimal import Decimal
 
 import pytest
-from django.core.cache import cache
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from openpyxl import Workbook, load_workbook
 
-from monitoring.models import ExamResult
+from monitoring.models import ExamResult, ResultsImportPreview
 from monitoring.results import importer as results_module
 from schools.models import Municipality, Organisation
 from tests.queries import own_queries
@@ -196,10 +195,9 @@ def test_a_failure_while_saving_leaves_nothing_behind(client, staff, taganrog, m
     monkeypatch.setattr(results_module, "IMPORT_BATCH", 1)  # the good rows go in before the bad one
     client.force_login(staff)
     url = preview_url(upload(client, taganrog, xlsx(GOOD)))
-    key = f"monitoring:results-import:{url.rstrip('/').rsplit('/', 1)[1]}"
-    stored = cache.get(key)
-    broken = {**stored["rows"][0], "line": 99, "subject": "Химия", "failed_percent": Decimal("150")}
-    cache.set(key, {**stored, "rows": [*stored["rows"], broken]})
+    stored = ResultsImportPreview.objects.get(token=url.rstrip("/").rsplit("/", 1)[1])
+    broken = {**stored.rows[0], "line": 99, "subject": "Химия", "failed_percent": Decimal("150")}
+    ResultsImportPreview.objects.filter(pk=stored.pk).update(rows=[*stored.rows, broken])
     response = client.post(url, follow=True)
     assert "Не удалось сохранить результаты; ничего не сохранено." in response.content.decode()
     assert not ExamResult.objects.exists()

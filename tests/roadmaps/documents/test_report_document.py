@@ -17,7 +17,6 @@ from urllib.parse import unquote
 
 import pdfplumber
 import pytest
-from django.core.cache import cache
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.urls import reverse
@@ -27,7 +26,7 @@ from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.oxml.ns import qn
 
 from roadmaps.documents import views
-from roadmaps.documents.build import UNSAFE, Job, Kind, build, file_name, job_key, subject_of
+from roadmaps.documents.build import UNSAFE, Job, Kind, build, file_name, job_put, subject_of
 from roadmaps.documents.export_docx import export_docx
 from roadmaps.documents.report import Signature, build_report, export_report, signature_name, signer_of
 from roadmaps.documents.rows import fetch_roadmaps
@@ -295,7 +294,7 @@ def test_a_download_of_a_background_job_keeps_the_name(client, staff, taganrog, 
         on=date(2026, 12, 1),
     )
     job["path"] = default_storage.save("exports/x.docx", ContentFile(b"docx"))
-    cache.set(job_key("j1"), job)
+    job_put("j1", job)
     client.force_login(staff)
     response = client.get(reverse("documents:job_download", args=["j1"]))
     assert _name(response) == "Отчёт о выполнении — Таганрог — на 01.12.2026.docx"

@@ -6,14 +6,13 @@ import uuid
 from types import SimpleNamespace
 
 import pytest
-from django.core.cache import cache
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
 from roadmaps.documents import views
-from roadmaps.documents.build import Kind, job_key
+from roadmaps.documents.build import Kind, job_get, job_put
 from roadmaps.documents.export_docx import export_docx
 from roadmaps.documents.rows import fetch_roadmaps
 from roadmaps.models import Roadmap
@@ -36,7 +35,7 @@ def job_id(taganrog, staff):
     job_id = uuid.uuid4().hex
     path = default_storage.save(f"exports/{job_id}.docx", ContentFile(b"docx"))
     job = {**views._job(SimpleNamespace(user=staff), Kind.DOCX, [taganrog.pk], title="Т"), "path": path}
-    cache.set(job_key(job_id), job)
+    job_put(job_id, job)
     yield job_id
     default_storage.delete(path)
 
@@ -195,7 +194,7 @@ def test_a_large_export_runs_as_a_job_with_progress_then_a_download(
     assert response.status_code == 302
     job_url = response.url
     job_id = job_url.rstrip("/").split("/")[-1]
-    job = cache.get(job_key(job_id))
+    job = job_get(job_id)
     assert job["path"].startswith("exports/") and job["path"].endswith(".xlsx")
     page = client.get(job_url).content.decode()
     download = reverse("documents:job_download", args=[job_id])
@@ -209,7 +208,7 @@ def test_a_large_export_runs_as_a_job_with_progress_then_a_download(
 
 def test_a_job_in_progress_shows_its_progress_and_polls(client, staff, taganrog):
     job_id = uuid.uuid4().hex
-    cache.set(job_key(job_id), views._job(SimpleNamespace(user=staff), "xlsx", [taganrog.pk], title="Т"))
+    job_put(job_id, views._job(SimpleNamespace(user=staff), "xlsx", [taganrog.pk], title="Т"))
     client.force_login(staff)
     page = client.get(reverse("documents:job", args=[job_id])).content.decode()
     assert "Файл готовится" in page and 'hx-trigger="every 1s"' in page
