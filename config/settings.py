@@ -72,6 +72,8 @@ INSTALLED_APPS = [
     "schools",
     "roadmaps",
     "monitoring",
+    # Login lockout (see the axes block below); last, so that its admin is registered after ours.
+    "axes",
 ]
 
 MIDDLEWARE = [
@@ -86,6 +88,8 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
+    # Login lockout: answers a locked-out login with the lockout page; last, as axes asks.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -136,6 +140,12 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+]
+# Login lockout (django-axes): its backend comes first, so that a locked-out pair is refused
+# before the password is even checked.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
 ]
 LOGIN_URL = "/accounts/login/"
 LOGIN_REDIRECT_URL = "/"
@@ -223,6 +233,21 @@ if HTTPS:
     SECURE_HSTS_PRELOAD = True
     SESSION_COOKIE_SECURE = True
     CSRF_COOKIE_SECURE = True
+
+# Proxies: the addresses of the reverse proxies whose X-Forwarded-For is believed
+# (schools.accounts.client_ip). None by default: the client is REMOTE_ADDR.
+TRUSTED_PROXIES = _list("TRUSTED_PROXIES", [])
+
+# Login lockout (django-axes): after AXES_FAILURE_LIMIT wrong passwords for one account from one
+# address that pair is locked for AXES_COOLOFF_MINUTES. Per pair, not per address: a whole
+# department may come from one address behind its proxy. A successful login clears the pair.
+AXES_FAILURE_LIMIT = env.int("AXES_FAILURE_LIMIT", default=5)
+AXES_COOLOFF_MINUTES = env.int("AXES_COOLOFF_MINUTES", default=30)
+AXES_COOLOFF_TIME = AXES_COOLOFF_MINUTES / 60  # hours, as axes reads a number
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
+AXES_CLIENT_IP_CALLABLE = "schools.accounts.client_ip"
 
 # Error pages never show settings or the environment; the development debug page (DEBUG=1)
 # hides credentials written inside URLs as well (DATABASE_URL, EMAIL_URL, REDIS_URL).
