@@ -16,7 +16,9 @@ os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
 app = Celery("roadmap_portal")
 app.config_from_object("django.conf:settings", namespace="CELERY")
 # The tasks live in the slices that own them (autodiscovery looks for ``<package>.tasks``).
-app.autodiscover_tasks(["roadmaps", "roadmaps.documents", "monitoring.reminders", "monitoring.results"])
+app.autodiscover_tasks(
+    ["schools", "roadmaps", "roadmaps.documents", "monitoring.reminders", "monitoring.results"]
+)
 
 # Periodic schedules live here, each with a comment saying when it fires.
 app.conf.beat_schedule = {
@@ -59,5 +61,10 @@ app.conf.beat_schedule = {
     "evidence-orphans-purge": {
         "task": "roadmaps.tasks.purge_evidence_orphans",
         "schedule": crontab(hour=3, minute=50),
+    },
+    # Every night at 04:00: access-log events older than AUDIT_RETENTION_DAYS (365 by default) go.
+    "access-events-purge": {
+        "task": "schools.tasks.purge_access_events",
+        "schedule": crontab(hour=4, minute=0),
     },
 }

@@ -222,6 +222,9 @@ CELERY_BEAT_SCHEDULE_FILENAME = str(TASK_DIR / "beat-schedule")
 SOFFICE = env.str("SOFFICE", default="") or shutil.which("soffice") or shutil.which("libreoffice") or ""
 SOFFICE_TIMEOUT = env.int("SOFFICE_TIMEOUT", default=120)
 
+# The access log (schools/audit.py) keeps events this many days; a nightly task deletes older ones.
+AUDIT_RETENTION_DAYS = env.int("AUDIT_RETENTION_DAYS", default=365)
+
 # Sessions are in the database (Django's default): every web worker sees every login.
 
 if HTTPS:

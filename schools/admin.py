@@ -6,6 +6,7 @@ from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from import_export.admin import ImportExportModelAdmin
 
 from schools.models import (
+    AccessEvent,
     CoordinatorAssignment,
     Membership,
     MentorPair,
@@ -123,3 +124,29 @@ admin.site.unregister(get_user_model())
 @admin.register(get_user_model())
 class UserAdmin(ImportExportAdmin, BaseUserAdmin):
     resource_classes = [UserResource]
+
+
+@admin.register(AccessEvent)
+class AccessEventAdmin(admin.ModelAdmin):
+    """The access log, read by the superuser only; nobody edits or deletes an event by hand."""
+
+    list_display = ["at", "kind", "username", "address", "detail", "object_type", "object_pk"]
+    list_filter = ["kind", ("at", admin.DateFieldListFilter), ("user", admin.RelatedOnlyFieldListFilter)]
+    search_fields = ["username", "detail", "address", "object_pk"]
+    date_hierarchy = "at"
+    list_select_related = ["user"]
+
+    def has_view_permission(self, request, obj=None) -> bool:
+        return request.user.is_active and request.user.is_superuser
+
+    def has_module_permission(self, request) -> bool:
+        return self.has_view_permission(request)
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False

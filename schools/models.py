@@ -309,3 +309,55 @@ class CoordinatorAssignment(models.Model):
 
     def __str__(self) -> str:
         return f"{self.coordinator.full_name} — {self.school} ({academic_year_label(self.academic_year)})"
+
+
+class AccessEvent(models.Model):
+    """Who reached what, when and from where: the access log that 152-ФЗ asks a department to
+    be able to show (logins, roles, exports, downloads). Changes to data are in the change
+    history (django-simple-history), not here. Written by ``schools.audit.access_record``."""
+
+    class Kind(models.TextChoices):
+        LOGIN = "login", "Вход"
+        LOGIN_FAILED = "login_failed", "Неудачный вход"
+        LOGOUT = "logout", "Выход"
+        PASSWORD_RESET = "password_reset", "Запрос сброса пароля"
+        MEMBERSHIP_CREATED = "membership_created", "Роль выдана"
+        MEMBERSHIP_CHANGED = "membership_changed", "Роль изменена"
+        MEMBERSHIP_DELETED = "membership_deleted", "Роль отозвана"
+        USER_RIGHTS_CHANGED = "user_rights_changed", "Права пользователя изменены"
+        INVITATION_SENT = "invitation_sent", "Приглашение отправлено"
+        INVITATION_ACCEPTED = "invitation_accepted", "Приглашение принято"
+        EXPORT = "export", "Выгрузка данных"
+        EVIDENCE_DOWNLOAD = "evidence_download", "Скачивание подтверждения"
+
+    at = models.DateTimeField("когда", default=timezone.now)
+    kind = models.CharField("событие", max_length=32, choices=Kind.choices)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="access_events",
+        verbose_name="пользователь",
+    )
+    # The login as typed (a failed login has no user), kept when the account is deleted.
+    username = models.CharField("логин", max_length=150, blank=True)
+    address = models.GenericIPAddressField("IP-адрес", null=True, blank=True)
+    object_type = models.CharField("тип объекта", max_length=100, blank=True)
+    object_pk = models.CharField("номер объекта", max_length=64, blank=True)
+    detail = models.CharField("описание", max_length=500, blank=True)
+
+    class Meta:
+        verbose_name = "событие доступа"
+        verbose_name_plural = "журнал доступа"
+        ordering = ["-at"]
+        indexes = [
+            # The admin's list, newest first, and the nightly purge of events older than
+            # AUDIT_RETENTION_DAYS (``at < cutoff``).
+            models.Index(fields=["at"], name="access_event_at"),
+            # The admin's filter by user, newest first.
+            models.Index(fields=["user", "at"], name="access_event_user_at"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()}: {self.username or '—'}"
