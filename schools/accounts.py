@@ -13,7 +13,7 @@ from django.utils import timezone
 
 from schools.audit import access_record
 from schools.models import AccessEvent
-from schools.russian import plural
+from schools.tasks import password_reset_send
 
 
 def client_ip(request: HttpRequest) -> str:
@@ -50,32 +50,26 @@ def password_reset_allowed(*, email: str, address: str, now=None) -> bool:
 class PasswordResetView(auth_views.PasswordResetView):
     """Django's reset page, with the limits of ``password_reset_allowed`` and a record of every
     request in the access log. Whatever happens — mail sent, no such address, limit reached,
-    mail server down (Django's form logs the error and carries on) — the answer is the same
-    redirect to the same «done» page, so that the page never tells whether an address has an
-    account. The mail to a known address is sent during the request, as Django does: the
-    answer then takes the mail server's round trip longer.
+    mail server down — the answer is the same redirect to the same «done» page, so that the page
+    never tells whether an address has an account.
 
-    The link in the mail is built from SITE_URL, not from the request's Host header."""
-
-    @property
-    def extra_email_context(self) -> dict:
-        hours = settings.PASSWORD_RESET_TIMEOUT // 3600
-        valid_for = (
-            f"{hours // 24} {plural(hours // 24, 'день', 'дня', 'дней')}"
-            if hours % 24 == 0
-            else f"{hours} {plural(hours, 'час', 'часа', 'часов')}"
-        )
-        return {"site_url": settings.SITE_URL, "valid_for": valid_for}
+    Nor does its timing: every request within the limits, known address or not, queues the
+    same task (``tasks.password_reset_send``), which looks the address up and sends the mail
+    from the worker; the request itself makes the same queries and one enqueue either way."""
 
     def form_valid(self, form) -> HttpResponse:
-        email = form.cleaned_data["email"].strip().lower()[:150]  # the log keeps 150 characters
+        typed = form.cleaned_data["email"]
+        email = typed.strip().lower()[:150]  # the log keeps 150 characters
         if not password_reset_allowed(email=email, address=client_ip(self.request)):
             outcome = "превышен лимит запросов, письмо не отправлено"
-        elif not any(form.get_users(form.cleaned_data["email"])):
-            outcome = "адрес не найден у активных пользователей, письмо не отправлено"
         else:
-            super().form_valid(form)
-            outcome = "отправлено письмо со ссылкой"
+            known = any(form.get_users(typed))
+            password_reset_send.delay(typed)
+            outcome = (
+                "отправлено письмо со ссылкой"
+                if known
+                else "адрес не найден у активных пользователей, письмо не отправлено"
+            )
         access_record(
             request=self.request,
             kind=AccessEvent.Kind.PASSWORD_RESET,

@@ -11,6 +11,7 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
+from config.celery import app
 from schools.accounts import password_reset_allowed
 from schools.models import AccessEvent
 
@@ -22,10 +23,15 @@ NEW_PASSWORD = "новый-пароль-2026"
 
 @pytest.fixture
 def mail(sink, settings):
+    """The real SMTP sink, and the reset mail's task run in this process even when the
+    PostgreSQL/Redis pass points Celery at Redis (no worker runs there for it)."""
+    previous = app.conf.task_always_eager
+    app.conf.task_always_eager = True
     settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
     settings.EMAIL_HOST = "127.0.0.1"
     settings.EMAIL_PORT = sink.port
-    return sink
+    yield sink
+    app.conf.task_always_eager = previous
 
 
 @pytest.fixture
