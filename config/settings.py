@@ -252,6 +252,12 @@ AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 AXES_CLIENT_IP_CALLABLE = "schools.accounts.client_ip"
 
+# Password reset (schools.accounts.PasswordResetView): at most so many requests per e-mail address
+# typed and per client address within the window; more send no mail, with the same answer.
+PASSWORD_RESET_LIMIT_PER_EMAIL = env.int("PASSWORD_RESET_LIMIT_PER_EMAIL", default=3)
+PASSWORD_RESET_LIMIT_PER_ADDRESS = env.int("PASSWORD_RESET_LIMIT_PER_ADDRESS", default=20)
+PASSWORD_RESET_WINDOW_MINUTES = env.int("PASSWORD_RESET_WINDOW_MINUTES", default=60)
+
 # Error pages never show settings or the environment; the development debug page (DEBUG=1)
 # hides credentials written inside URLs as well (DATABASE_URL, EMAIL_URL, REDIS_URL).
 DEFAULT_EXCEPTION_REPORTER_FILTER = "config.errors.ExceptionReporterFilter"

@@ -1,10 +1,19 @@
 """Who is logging in and from where: the client's address that the lockout (django-axes) and
-the audit log read, behind the proxies the settings trust."""
+the audit log read, behind the proxies the settings trust; and the password reset, limited per
+address typed and per client so that it can neither flood a mailbox nor tell who has an account."""
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 from django.conf import settings
-from django.http import HttpRequest
+from django.contrib.auth import views as auth_views
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.utils import timezone
+
+from schools.audit import access_record
+from schools.models import AccessEvent
+from schools.tasks import password_reset_send
 
 
 def client_ip(request: HttpRequest) -> str:
@@ -20,3 +29,51 @@ def client_ip(request: HttpRequest) -> str:
         if address not in trusted:
             return address
     return remote
+
+
+def password_reset_allowed(*, email: str, address: str, now=None) -> bool:
+    """Whether one more reset request for ``email`` (as typed, lower-case) from ``address`` may
+    send mail: fewer than PASSWORD_RESET_LIMIT_PER_EMAIL requests for that e-mail and fewer than
+    PASSWORD_RESET_LIMIT_PER_ADDRESS from that client in the last PASSWORD_RESET_WINDOW_MINUTES.
+
+    The requests are counted in the access log, which records each of them anyway: one home for
+    the data, shared by every gunicorn worker through the database, with no cache table that
+    some way of starting the portal might not have created. Refused requests count too (as in
+    any rate limit): whoever keeps asking keeps the door closed, and the window slides."""
+    since = (now or timezone.now()) - timedelta(minutes=settings.PASSWORD_RESET_WINDOW_MINUTES)
+    recent = AccessEvent.objects.filter(kind=AccessEvent.Kind.PASSWORD_RESET, at__gte=since)
+    if recent.filter(username=email).count() >= settings.PASSWORD_RESET_LIMIT_PER_EMAIL:
+        return False
+    return not address or recent.filter(address=address).count() < settings.PASSWORD_RESET_LIMIT_PER_ADDRESS
+
+
+class PasswordResetView(auth_views.PasswordResetView):
+    """Django's reset page, with the limits of ``password_reset_allowed`` and a record of every
+    request in the access log. Whatever happens — mail sent, no such address, limit reached,
+    mail server down — the answer is the same redirect to the same «done» page, so that the page
+    never tells whether an address has an account.
+
+    Nor does its timing: every request within the limits, known address or not, queues the
+    same task (``tasks.password_reset_send``), which looks the address up and sends the mail
+    from the worker; the request itself makes the same queries and one enqueue either way."""
+
+    def form_valid(self, form) -> HttpResponse:
+        typed = form.cleaned_data["email"]
+        email = typed.strip().lower()[:150]  # the log keeps 150 characters
+        if not password_reset_allowed(email=email, address=client_ip(self.request)):
+            outcome = "превышен лимит запросов, письмо не отправлено"
+        else:
+            known = any(form.get_users(typed))
+            password_reset_send.delay(typed)
+            outcome = (
+                "отправлено письмо со ссылкой"
+                if known
+                else "адрес не найден у активных пользователей, письмо не отправлено"
+            )
+        access_record(
+            request=self.request,
+            kind=AccessEvent.Kind.PASSWORD_RESET,
+            username=email,
+            detail=f"Сброс пароля для {email}: {outcome}",
+        )
+        return HttpResponseRedirect(self.get_success_url())
