@@ -2,7 +2,6 @@ from __future__ import annotations
 
 from django.contrib import admin, messages
 from django.utils.html import format_html
-from import_export.admin import ExportMixin
 
 from monitoring.models import (
     ActivityRiskFactor,
@@ -20,7 +19,7 @@ from monitoring.models import (
     SchoolRisk,
 )
 from monitoring.reminders.services import reminders_retry_failed
-from schools.spreadsheets import TextCSV, TextXLSX
+from schools.admin import RecordedExportMixin
 
 
 @admin.register(ReminderPolicy)
@@ -121,8 +120,7 @@ class IndicatorValueAdmin(admin.ModelAdmin):
 
 
 @admin.register(ExamResult)
-class ExamResultAdmin(ExportMixin, admin.ModelAdmin):
-    formats = [TextCSV, TextXLSX]
+class ExamResultAdmin(RecordedExportMixin, admin.ModelAdmin):
     list_display = ["school", "year", "exam", "subject", "grade", "participants", "average_score"]
     list_filter = ["exam", "year", "grade"]
     search_fields = ["school__name", "school__municipality__name", "subject"]
@@ -131,8 +129,7 @@ class ExamResultAdmin(ExportMixin, admin.ModelAdmin):
 
 
 @admin.register(OlympiadResult)
-class OlympiadResultAdmin(ExportMixin, admin.ModelAdmin):
-    formats = [TextCSV, TextXLSX]
+class OlympiadResultAdmin(RecordedExportMixin, admin.ModelAdmin):
     list_display = ["school", "academic_year", "level", "participants", "winners", "prize_winners"]
     list_filter = ["level", "academic_year"]
     search_fields = ["school__name", "school__municipality__name"]

@@ -10,7 +10,7 @@ from __future__ import annotations
 from django.contrib.auth import get_user_model
 from import_export import fields, resources, widgets
 
-from schools.models import Membership, Municipality, Organisation, Person, Region
+from schools.models import AccessEvent, Membership, Municipality, Organisation, Person, Region
 
 
 class _LookupWidget(widgets.ForeignKeyWidget):
@@ -131,3 +131,19 @@ class MembershipResource(resources.ModelResource):
         import_id_fields = ["user", "organisation", "role"]
         clean_model_instances = True
         skip_unchanged = True
+
+
+class AccessEventResource(resources.ModelResource):
+    """The access log for an inspection: export only (the admin has no import for it)."""
+
+    at = fields.Field("at", "Когда", widget=widgets.DateTimeWidget("%d.%m.%Y %H:%M:%S"))
+    kind = fields.Field("get_kind_display", "Событие", readonly=True)
+    username = fields.Field("username", "Логин")
+    address = fields.Field("address", "IP-адрес")
+    object_type = fields.Field("object_type", "Тип объекта")
+    object_pk = fields.Field("object_pk", "Номер объекта")
+    detail = fields.Field("detail", "Описание")
+
+    class Meta:
+        model = AccessEvent
+        fields = ["at", "kind", "username", "address", "object_type", "object_pk", "detail"]

@@ -17,6 +17,7 @@ from monitoring.dashboards.forms import DashboardForm
 from monitoring.dashboards.page import dashboard_page, dashboard_table, has_table
 from monitoring.dashboards.queries import Scope
 from roadmaps.permissions import get_roadmap_for_user
+from schools.audit import export_record
 from schools.models import Municipality, Organisation
 from schools.permissions import (
     can_see_municipality,
@@ -170,6 +171,6 @@ def dashboard_export(request: HttpRequest, scope: str, pk: int) -> HttpResponse:
     filters = _form(request, found).filters()
     found = _narrowed(found, request.user, filters.mine)
     content = dashboard_xlsx(found, filters=filters)
-    return FileResponse(
-        io.BytesIO(content), as_attachment=True, filename=export_filename(found, filters), content_type=XLSX
-    )
+    filename = export_filename(found, filters)
+    export_record(request, obj=found.obj, detail=f"«{filename}»")
+    return FileResponse(io.BytesIO(content), as_attachment=True, filename=filename, content_type=XLSX)

@@ -42,7 +42,8 @@ from roadmaps.models import Activity, Executor, ImportDraft, Roadmap
 from roadmaps.obligations import LIVE_EXECUTOR, Where, counts_on_page, school_part, where_for_year
 from roadmaps.permissions import editable_owners, get_roadmap_for_user
 from roadmaps.uploads import MB, ZIP_MAGIC, UnsafeFile, check_upload, open_zip
-from schools.models import Municipality, academic_year_of
+from schools.audit import export_record
+from schools.models import Municipality, Organisation, academic_year_of
 from schools.permissions import get_municipality_for_user, get_school_for_user
 
 # Above this many rows a document is built by a Celery worker, with its progress shown.
@@ -231,8 +232,10 @@ def _deliver(request: HttpRequest, job: Job) -> HttpResponse:
     """The file itself when it is quick to build, else a background job and its page."""
     rows = Activity.objects.filter(roadmap__in=job["roadmaps"]).count()
     if rows <= SYNC_ROWS:
+        content = build(job)
+        _export_record(request, job)
         return FileResponse(
-            io.BytesIO(build(job)),
+            io.BytesIO(content),
             as_attachment=True,
             filename=file_name(job),
             content_type=content_type(job["kind"]),
@@ -240,10 +243,27 @@ def _deliver(request: HttpRequest, job: Job) -> HttpResponse:
     return redirect("documents:job", job_id=build_document_later(job))
 
 
+def _export_record(request: HttpRequest, job: Job) -> None:
+    """The access log's record of a file handed over: built here, or a job's file downloaded
+    (asking for a job hands over nothing yet). Its object is the school of a school's report,
+    else the roadmap when there is one; the file's name says what it is and about whom."""
+    roadmaps = job["roadmaps"]
+    # The record needs only the object's model and key: the getters have already checked it.
+    if job.get("school"):
+        obj = Organisation(pk=job["school"])
+    elif len(roadmaps) == 1:
+        obj = Roadmap(pk=roadmaps[0])
+    else:
+        obj = None
+    numbers = ", ".join(str(pk) for pk in roadmaps)
+    export_record(request, obj=obj, detail=f"«{file_name(job)}»; дорожные карты № {numbers or '—'}")
+
+
 def _job_for_user(request: HttpRequest, job_id: str) -> Job:
-    """The job, if the user may still see everything in it (404 otherwise)."""
+    """The job of the user who asked for it, while they may still see everything in it; 404
+    for anyone else, a superuser too: the file is built with its asker's reading rights."""
     job = job_get(job_id)
-    if job is None:
+    if job is None or job["user"] != request.user.pk:
         raise Http404
     for pk in job["roadmaps"]:
         get_roadmap_for_user(request.user, pk)
@@ -285,6 +305,7 @@ def job_download(request: HttpRequest, job_id: str) -> HttpResponse:
         handle = default_storage.open(found["path"], "rb")
     except FileNotFoundError as exc:
         raise Http404 from exc
+    _export_record(request, found)
     return FileResponse(
         handle, as_attachment=True, filename=file_name(found), content_type=content_type(found["kind"])
     )

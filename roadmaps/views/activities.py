@@ -37,6 +37,8 @@ from roadmaps.services.marks import (
     mark_submit,
 )
 from roadmaps.table import MarkCell, activity_history, mark_grid
+from schools.audit import access_record
+from schools.models import AccessEvent
 
 
 def _mark_form(cell: MarkCell, bound: MarkForm | None, today: date) -> MarkForm:
@@ -220,9 +222,11 @@ def evidence_download(request: HttpRequest, pk: int) -> HttpResponse:
         handle = evidence.file.open("rb")
     except FileNotFoundError as exc:
         raise Http404("Файл не найден в хранилище.") from exc
+    name = evidence.original_name or evidence.file.name.rsplit("/", 1)[-1]
+    access_record(request=request, kind=AccessEvent.Kind.EVIDENCE_DOWNLOAD, obj=evidence, detail=f"«{name}»")
     return FileResponse(
         handle,
         as_attachment=True,
-        filename=evidence.original_name or evidence.file.name.rsplit("/", 1)[-1],
+        filename=name,
         content_type=evidence.content_type or "application/octet-stream",
     )
