@@ -237,8 +237,9 @@ if HTTPS:
     SESSION_COOKIE_SECURE = True
     CSRF_COOKIE_SECURE = True
 
-# Proxies: the addresses of the reverse proxies whose X-Forwarded-For is believed
-# (schools.accounts.client_ip). None by default: the client is REMOTE_ADDR.
+# Proxies: the addresses or networks (172.30.0.0/24) of the reverse proxies whose
+# X-Forwarded-For is believed (schools.accounts.client_ip). None by default: the client is
+# REMOTE_ADDR. docker-compose.yml trusts its own network, where only the proxy talks to web.
 TRUSTED_PROXIES = _list("TRUSTED_PROXIES", [])
 
 # Login lockout (django-axes): after AXES_FAILURE_LIMIT wrong passwords for one account from one

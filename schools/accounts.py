@@ -4,6 +4,7 @@ address typed and per client so that it can neither flood a mailbox nor tell who
 
 from __future__ import annotations
 
+import ipaddress
 from datetime import timedelta
 
 from django.conf import settings
@@ -15,18 +16,32 @@ from schools.audit import access_record
 from schools.models import AccessEvent
 from schools.tasks import password_reset_send
 
+Network = ipaddress.IPv4Network | ipaddress.IPv6Network
+
+
+def _is_proxy(ip: ipaddress.IPv4Address | ipaddress.IPv6Address, proxies: list[Network]) -> bool:
+    return any(ip in network for network in proxies)
+
 
 def client_ip(request: HttpRequest) -> str:
-    """The client's address: REMOTE_ADDR, unless it is a trusted proxy (settings.TRUSTED_PROXIES);
-    then the right-most address of X-Forwarded-For that is not a trusted proxy itself (the ones
-    left of it were written by the client and may be forged)."""
+    """The client's address: REMOTE_ADDR, unless it is a trusted proxy (settings.TRUSTED_PROXIES,
+    addresses or networks such as 172.30.0.0/24); then the right-most address of X-Forwarded-For
+    that is not a trusted proxy itself (the ones left of it were written by the client and may
+    be forged). Anything in the header that is not an address ends the walk at the proxy."""
     remote = request.META.get("REMOTE_ADDR", "")
-    trusted = set(settings.TRUSTED_PROXIES)
-    if remote not in trusted:
+    proxies = [ipaddress.ip_network(p, strict=False) for p in settings.TRUSTED_PROXIES]
+    try:
+        if not _is_proxy(ipaddress.ip_address(remote), proxies):
+            return remote
+    except ValueError:
         return remote
     forwarded = [a.strip() for a in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",") if a.strip()]
     for address in reversed(forwarded):
-        if address not in trusted:
+        try:
+            ip = ipaddress.ip_address(address)
+        except ValueError:
+            return remote
+        if not _is_proxy(ip, proxies):
             return address
     return remote
 

@@ -77,3 +77,16 @@ def test_the_address_is_remote_addr_unless_the_proxy_is_trusted():
             "/", REMOTE_ADDR="192.0.2.10", HTTP_X_FORWARDED_FOR="1.1.1.1, 203.0.113.5"
         )
         assert get_client_ip_address(forged) == "203.0.113.5"
+
+
+def test_a_trusted_proxy_may_be_named_by_its_network():
+    """docker-compose trusts the proxy by the compose network's subnet: its address there is
+    not fixed. A header that is not an address is not believed."""
+    request = RequestFactory().get("/", REMOTE_ADDR="172.30.0.7", HTTP_X_FORWARDED_FOR="203.0.113.5")
+    with override_settings(TRUSTED_PROXIES=["172.30.0.0/24"]):
+        assert get_client_ip_address(request) == "203.0.113.5"
+        garbage = RequestFactory().get("/", REMOTE_ADDR="172.30.0.7", HTTP_X_FORWARDED_FOR="<script>")
+        assert get_client_ip_address(garbage) == "172.30.0.7"
+    outside = RequestFactory().get("/", REMOTE_ADDR="172.31.0.7", HTTP_X_FORWARDED_FOR="203.0.113.5")
+    with override_settings(TRUSTED_PROXIES=["172.30.0.0/24"]):
+        assert get_client_ip_address(outside) == "172.31.0.7"
