@@ -19,8 +19,8 @@ from monitoring.dashboards import queries
 from monitoring.dashboards.forms import Filters
 from monitoring.dashboards.queries import Scope
 from roadmaps.obligations import BY_KEY, RETURNED, STATES, Reading, State
-from schools.models import academic_year_of
 from schools.limits import page_number
+from schools.models import academic_year_of
 from schools.permissions import visible_schools
 
 PAGE_SIZE = 20

@@ -29,8 +29,8 @@ from monitoring.profile.services import (
     school_risks_save,
 )
 from roadmaps.permissions import get_activity_for_user
-from schools.models import academic_year_label, current_academic_year
 from schools.limits import int_param
+from schools.models import academic_year_label, current_academic_year
 from schools.permissions import visible_schools
 
 
