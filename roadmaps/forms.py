@@ -3,7 +3,15 @@ from __future__ import annotations
 from django import forms
 from django.core.validators import URLValidator
 
-from roadmaps.models import Activity, CompletionMark, Roadmap, RoadmapSchool, Section, TargetIndicator
+from roadmaps.models import (
+    Activity,
+    Comment,
+    CompletionMark,
+    Roadmap,
+    RoadmapSchool,
+    Section,
+    TargetIndicator,
+)
 from roadmaps.uploads import EVIDENCE_ALLOWED, EVIDENCE_TYPES, MAX_UPLOAD, MB
 from schools.models import Organisation
 
@@ -237,7 +245,12 @@ class MarkForm(BootstrapMixin, forms.Form):
     version = forms.IntegerField(widget=forms.HiddenInput, required=False)
     status = forms.ChoiceField(label="Отметка", choices=CompletionMark.Status.choices)
     completed_on = forms.DateField(label="Дата выполнения", required=False, widget=DATE_INPUT)
-    comment = forms.CharField(label="Комментарий", required=False, widget=forms.Textarea(attrs={"rows": 2}))
+    comment = forms.CharField(
+        label="Комментарий",
+        required=False,
+        max_length=CompletionMark._meta.get_field("comment").max_length,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
     files = MultipleFileField(
         label="Подтверждающие файлы",
         required=False,
@@ -271,11 +284,20 @@ class ReviewForm(BootstrapMixin, forms.Form):
     decision = forms.ChoiceField(
         choices=[("accept", "Принять"), ("return", "Вернуть")], widget=forms.HiddenInput
     )
-    comment = forms.CharField(label="Комментарий", required=False, widget=forms.Textarea(attrs={"rows": 2}))
+    comment = forms.CharField(
+        label="Комментарий",
+        required=False,
+        max_length=CompletionMark._meta.get_field("review_comment").max_length,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
 
 
 class CommentForm(BootstrapMixin, forms.Form):
-    text = forms.CharField(label="Комментарий", widget=forms.Textarea(attrs={"rows": 3}), max_length=5000)
+    text = forms.CharField(
+        label="Комментарий",
+        max_length=Comment._meta.get_field("text").max_length,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
 
 
 class OrderDocumentForm(BootstrapMixin, forms.Form):

@@ -19,6 +19,7 @@ from monitoring.dashboards import queries
 from monitoring.dashboards.forms import Filters
 from monitoring.dashboards.queries import Scope
 from roadmaps.obligations import BY_KEY, RETURNED, STATES, Reading, State
+from schools.limits import page_number
 from schools.models import academic_year_of
 from schools.permissions import visible_schools
 
@@ -181,10 +182,7 @@ class LinkedPaginator(Paginator):
         self.table, self.params = table, params
 
     def get_page(self, number) -> LinkedPage:
-        try:
-            number = max(int(number), 1)
-        except (TypeError, ValueError):
-            number = 1
+        number = page_number(number)
         bottom = (number - 1) * self.per_page
         counted = self.object_list.annotate(row_count=Window(Count(Value(1))))
         rows = list(counted[bottom : bottom + self.per_page])

@@ -5,6 +5,7 @@ from __future__ import annotations
 from django import forms
 from django.utils import timezone
 
+from monitoring.models import IndicatorValue
 from roadmaps.forms import BootstrapMixin
 from roadmaps.models import TargetIndicator
 from schools.models import Organisation
@@ -53,6 +54,7 @@ class IndicatorValueForm(BootstrapMixin, forms.Form):
     comment = forms.CharField(
         label="Комментарий",
         required=False,
+        max_length=IndicatorValue._meta.get_field("comment").max_length,
         widget=forms.TextInput(attrs={"placeholder": "откуда взято значение"}),
     )
 

@@ -7,6 +7,7 @@ from django.db import models
 from django.db.models import Q
 
 from roadmaps.models import TargetIndicator
+from schools.limits import TEXT_LIMIT
 from schools.models import Organisation
 
 
@@ -28,7 +29,7 @@ class IndicatorValue(models.Model):
     value = models.DecimalField("значение", max_digits=12, decimal_places=2, null=True, blank=True)
     # A value the documents write in words («достигнуто», «не ниже среднего по району»).
     text = models.CharField("значение словами", max_length=300, blank=True)
-    comment = models.TextField("комментарий", blank=True)
+    comment = models.TextField("комментарий", max_length=TEXT_LIMIT, blank=True)
     entered_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         models.SET_NULL,

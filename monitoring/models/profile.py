@@ -9,6 +9,7 @@ from django.db import models
 from django.db.models import Q
 
 from roadmaps.models import Activity
+from schools.limits import TEXT_LIMIT
 from schools.models import Organisation
 
 
@@ -37,7 +38,7 @@ class SchoolProfile(models.Model):
     teachers_without_training = models.PositiveIntegerField(
         "без повышения квалификации за 3 года", null=True, blank=True
     )
-    staff_notes = models.TextField("кадровый состав: примечания", blank=True)
+    staff_notes = models.TextField("кадровый состав: примечания", max_length=TEXT_LIMIT, blank=True)
 
     # Контингент обучающихся
     pupils_total = models.PositiveIntegerField("обучающихся всего", null=True, blank=True)
@@ -49,13 +50,15 @@ class SchoolProfile(models.Model):
     pupils_registered = models.PositiveIntegerField(
         "состоящих на профилактическом учёте", null=True, blank=True
     )
-    pupils_notes = models.TextField("контингент: примечания", blank=True)
+    pupils_notes = models.TextField("контингент: примечания", max_length=TEXT_LIMIT, blank=True)
 
     # Учебно-методическое обеспечение
     textbooks_percent = models.PositiveSmallIntegerField(
         "обеспеченность учебниками, %", null=True, blank=True
     )
-    materials_notes = models.TextField("учебно-методическое обеспечение: примечания", blank=True)
+    materials_notes = models.TextField(
+        "учебно-методическое обеспечение: примечания", max_length=TEXT_LIMIT, blank=True
+    )
 
     # Материально-техническая база
     shifts = models.PositiveSmallIntegerField("смен", null=True, blank=True)
@@ -64,10 +67,12 @@ class SchoolProfile(models.Model):
     )
     computers_for_pupils = models.PositiveIntegerField("компьютеров для обучающихся", null=True, blank=True)
     has_broadband = models.BooleanField("скоростной интернет", null=True, blank=True)
-    premises_notes = models.TextField("материально-техническая база: примечания", blank=True)
+    premises_notes = models.TextField(
+        "материально-техническая база: примечания", max_length=TEXT_LIMIT, blank=True
+    )
 
     # Дополнительные факторы
-    other_factors = models.TextField("дополнительные факторы", blank=True)
+    other_factors = models.TextField("дополнительные факторы", max_length=TEXT_LIMIT, blank=True)
 
     updated_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -100,7 +105,7 @@ class RiskFactor(models.Model):
 
     code = models.CharField("код", max_length=20, unique=True)
     name = models.CharField("название", max_length=300)
-    description = models.TextField("описание", blank=True)
+    description = models.TextField("описание", max_length=TEXT_LIMIT, blank=True)
     order = models.PositiveSmallIntegerField("порядок", default=0)
 
     class Meta:
@@ -134,7 +139,7 @@ class SchoolRisk(models.Model):
     )
     academic_year = models.PositiveSmallIntegerField("учебный год", help_text="Год начала учебного года.")
     level = models.CharField("уровень", max_length=10, choices=Level.choices)
-    note = models.TextField("примечание", blank=True)
+    note = models.TextField("примечание", max_length=TEXT_LIMIT, blank=True)
     assessed_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         models.SET_NULL,

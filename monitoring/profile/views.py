@@ -29,6 +29,7 @@ from monitoring.profile.services import (
     school_risks_save,
 )
 from roadmaps.permissions import get_activity_for_user
+from schools.limits import int_param
 from schools.models import academic_year_label, current_academic_year
 from schools.permissions import visible_schools
 
@@ -36,8 +37,8 @@ from schools.permissions import visible_schools
 def _academic_year(request: HttpRequest) -> int:
     """``?year=2025`` for 2025/2026; anything else means the academic year under way."""
     current = current_academic_year()
-    raw = request.GET.get("year", "")
-    return int(raw) if raw.isdigit() and FIRST_YEAR <= int(raw) <= current + 1 else current
+    year = int_param(request.GET.get("year"), default=current)
+    return year if FIRST_YEAR <= year <= current + 1 else current
 
 
 def _year_choices(years_with_data, year: int) -> list[tuple[int, str]]:

@@ -63,6 +63,7 @@ from monitoring.results.services import (
 )
 from monitoring.results.template import olympiad_template, results_template
 from roadmaps.uploads import UnsafeFile
+from schools.limits import int_param
 from schools.permissions import can_see_municipality, get_municipality_for_user
 
 SERIES_PER_PAGE = 12
@@ -89,8 +90,9 @@ def _school_page(request: HttpRequest, school, forms: dict | None = None, status
     rows, years = build_series(list(page), school_exam_results(school, list(page)), metric)
     can_edit = can_edit_school_data(request.user, school)
     forms = forms or {}
+    corrected = _corrected(request, school) if can_edit else None
     if can_edit:
-        forms.setdefault("exam_form", ExamResultForm(initial=_correction(request, school)))
+        forms.setdefault("exam_form", ExamResultForm(initial=_correction(corrected)))
         forms.setdefault("olympiad_form", OlympiadResultForm())
     context = {
         "school": school,
@@ -106,6 +108,7 @@ def _school_page(request: HttpRequest, school, forms: dict | None = None, status
         "query": urlencode({"exam": exam, "metric": metric.key}),
         "olympiads": school_olympiads(school),
         "can_edit": can_edit,
+        "corrected": corrected,
         "sees_municipality": school.municipality is not None
         and can_see_municipality(request.user, school.municipality),
         "subjects": SUBJECTS,
@@ -114,14 +117,21 @@ def _school_page(request: HttpRequest, school, forms: dict | None = None, status
     return render(request, "monitoring/results/school_results.html", context, status=status)
 
 
-def _correction(request: HttpRequest, school) -> dict:
-    """«Исправить» fills the form with a result of this school."""
-    pk = request.GET.get("result", "")
-    if not pk.isdigit():
-        return {}
-    result = get_exam_result_for_user(request.user, int(pk))
+def _corrected(request: HttpRequest, school) -> ExamResult | None:
+    """The result of this school that «Исправить» (``?result=<pk>``) opened in the form; none
+    for anything else than a number."""
+    pk = int_param(request.GET.get("result"))
+    if pk is None:
+        return None
+    result = get_exam_result_for_user(request.user, pk)
     if result.school_id != school.pk:
         raise Http404
+    return result
+
+
+def _correction(result: ExamResult | None) -> dict:
+    if result is None:
+        return {}
     fields = [
         "year",
         "exam",
@@ -204,8 +214,8 @@ def municipality_results(request: HttpRequest, pk: int) -> HttpResponse:
     chosen_series = request.GET.get("series", "")
     options = {f"{e}|{s}|{g}": (e, s, g) for e, s, g in series}
     exam, subject, grade = options.get(chosen_series) or (series[0] if series else ("", "", 0))
-    asked = request.GET.get("year", "")
-    year = int(asked) if asked.isdigit() and int(asked) in years else (years[0] if years else 0)
+    asked = int_param(request.GET.get("year"))
+    year = asked if asked in years else (years[0] if years else 0)
     chosen = {"exam": exam, "subject": subject, "grade": grade, "year": year}
     page = Paginator(municipality_school_results(municipality, metric, **chosen), SCHOOLS_PER_PAGE).get_page(
         request.GET.get("page")

@@ -4,7 +4,7 @@ from datetime import date
 
 from django import forms
 
-from roadmaps.models import check_period
+from roadmaps.models import Activity, check_period
 from roadmaps.uploads import MAX_ROWS, MAX_UPLOAD, MB, UnsafeFile, check_size
 from schools.models import Organisation
 
@@ -56,16 +56,32 @@ class ImportHeaderForm(forms.Form):
         return cleaned
 
 
+def _limit(field: str) -> int:
+    return Activity._meta.get_field(field).max_length
+
+
 class RowForm(forms.Form):
     """One row of the preview: an activity (or sub-row), or a section's heading. Only one
     page's rows are posted at a time, so an import of any size stays under Django's limit of
     form fields."""
 
+    # A section's heading is corrected in «content» too: the shorter limit of the two is not
+    # imposed here, the import's own check (``services.too_long``) names the row.
     number = forms.CharField(label="№", max_length=20, required=False)
-    content = forms.CharField(label="Мероприятие", widget=forms.Textarea(attrs={"rows": 2}))
-    deadline = forms.CharField(label="Сроки", required=False, widget=forms.Textarea(attrs={"rows": 2}))
+    content = forms.CharField(
+        label="Мероприятие", max_length=_limit("content"), widget=forms.Textarea(attrs={"rows": 2})
+    )
+    deadline = forms.CharField(
+        label="Сроки",
+        required=False,
+        max_length=_limit("deadline_text"),
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
     responsible = forms.CharField(
-        label="Ответственный", required=False, widget=forms.Textarea(attrs={"rows": 2})
+        label="Ответственный",
+        required=False,
+        max_length=_limit("responsible_text"),
+        widget=forms.Textarea(attrs={"rows": 2}),
     )
 
 

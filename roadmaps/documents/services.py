@@ -19,7 +19,7 @@ from django.db.models import QuerySet
 from django.utils import timezone
 
 from roadmaps.documents.importer import import_roadmap, summary
-from roadmaps.models import Activity, ImportDraft, Roadmap, check_period
+from roadmaps.models import Activity, ImportDraft, Roadmap, Section, TargetIndicator, check_period
 from roadmaps.services.loading import roadmap_load
 from roadmaps.uploads import Kind, UnsafeFile, check_upload
 from schools.models import Organisation
@@ -246,6 +246,58 @@ def draft_confirm(*, draft: ImportDraft, another_one: bool = False) -> Roadmap:
     return roadmap
 
 
+# What of the draft goes into which model field: (kind of row, key in the data, field, its name).
+_LIMITED = [
+    ("section", "title", Section._meta.get_field("title"), "название раздела"),
+    ("activity", "content", Activity._meta.get_field("content"), "текст мероприятия"),
+    ("activity", "deadline", Activity._meta.get_field("deadline_text"), "текст в графе «Сроки»"),
+    (
+        "activity",
+        "responsible",
+        Activity._meta.get_field("responsible_text"),
+        "текст в графе «Ответственный»",
+    ),
+    (
+        "activity",
+        "expected_result",
+        Activity._meta.get_field("expected_result"),
+        "текст в графе «Ожидаемый результат»",
+    ),
+]
+
+
+def too_long(data: dict[str, Any]) -> str | None:
+    """The first text of the draft longer than its field keeps, said for the user with its row
+    on the preview; None when all fit. A cell of a million characters is refused here rather
+    than stored: the models' limits bind the forms, not the loader."""
+    for place, (kind, row, _) in enumerate(draft_rows(data), start=1):
+        kind = "section" if kind == "section" else "activity"
+        for limited_kind, key, field, name in _LIMITED:
+            text = row.get(key) or ""
+            if limited_kind == kind and len(text) > field.max_length and not row.get("removed"):
+                return (
+                    f"Строка {place} предпросмотра: {name} длиннее {field.max_length} символов "
+                    f"(сейчас {len(text)}). Сократите его или разделите строку на несколько."
+                )
+    header = [
+        ("title", Roadmap._meta.get_field("title"), "название дорожной карты"),
+        ("goal", Roadmap._meta.get_field("goal"), "цель"),
+    ]
+    for key, field, name in header:
+        text = data.get(key) or ""
+        if len(text) > field.max_length:
+            return f"{name.capitalize()} длиннее {field.max_length} символов (сейчас {len(text)})."
+    tasks = Roadmap._meta.get_field("tasks")
+    if len("\n".join(data.get("tasks") or [])) > tasks.max_length:
+        return f"Задачи дорожной карты длиннее {tasks.max_length} символов."
+    for item in data.get("indicators") or []:
+        for key in ("name", "baseline", "target"):
+            limit = TargetIndicator._meta.get_field(key).max_length
+            if len(item.get(key) or "") > limit:
+                return f"Показатель «{item['name'][:60]}»: текст длиннее {limit} символов."
+    return None
+
+
 @transaction.atomic
 def roadmap_import(*, data: dict[str, Any], owner: Organisation) -> Roadmap:
     """Save a roadmap read by ``importer.import_roadmap`` as a draft of ``owner``, all or nothing.
@@ -255,6 +307,8 @@ def roadmap_import(*, data: dict[str, Any], owner: Organisation) -> Roadmap:
     """
     if owner.municipality_id is None:
         raise ImportRefused("Загружать дорожные карты можно только для организаций муниципалитета.")
+    if problem := too_long(data):
+        raise ImportRefused(problem)
     try:
         check_period(date.fromisoformat(data["period_start"]), date.fromisoformat(data["period_end"]))
     except ValidationError as error:

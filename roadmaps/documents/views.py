@@ -43,6 +43,7 @@ from roadmaps.obligations import LIVE_EXECUTOR, Where, counts_on_page, school_pa
 from roadmaps.permissions import editable_owners, get_roadmap_for_user
 from roadmaps.uploads import MB, ZIP_MAGIC, UnsafeFile, check_upload, open_zip
 from schools.audit import export_record
+from schools.limits import int_param, page_number
 from schools.models import Municipality, Organisation, academic_year_of
 from schools.permissions import get_municipality_for_user, get_school_for_user
 
@@ -445,11 +446,8 @@ def _import_save(
         return _already_confirmed(request, exc)
     except ImportRefused as exc:
         messages.error(request, str(exc))
-    goto = request.POST.get("goto", "")
-    return redirect(
-        reverse("documents:import_preview", args=[draft.token])
-        + f"?page={int(goto) if goto.isdigit() else page}"
-    )
+    goto = int_param(request.POST.get("goto"), default=page)
+    return redirect(reverse("documents:import_preview", args=[draft.token]) + f"?page={goto}")
 
 
 def _already_confirmed(request: HttpRequest, exc: AlreadyConfirmed) -> HttpResponse:
@@ -458,10 +456,7 @@ def _already_confirmed(request: HttpRequest, exc: AlreadyConfirmed) -> HttpRespo
 
 
 def _page_number(value: str | None, pages: int) -> int:
-    try:
-        return min(max(int(value or 1), 1), pages)
-    except ValueError:
-        return 1
+    return min(page_number(value), pages)
 
 
 def _page_links(page: int, pages: int) -> list[int | None]:

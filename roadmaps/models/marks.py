@@ -13,6 +13,7 @@ from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
 from roadmaps.models.rows import Activity, DeadlineWindow, Executor
+from schools.limits import TEXT_LIMIT
 
 
 class CompletionMark(models.Model):
@@ -32,7 +33,7 @@ class CompletionMark(models.Model):
     window = models.ForeignKey(DeadlineWindow, models.PROTECT, related_name="marks", verbose_name="срок")
     status = models.CharField("отметка", max_length=20, choices=Status.choices, default=Status.IN_PROGRESS)
     completed_on = models.DateField("дата выполнения", null=True, blank=True)
-    comment = models.TextField("комментарий", blank=True)
+    comment = models.TextField("комментарий", max_length=TEXT_LIMIT, blank=True)
     marked_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         models.SET_NULL,
@@ -53,7 +54,7 @@ class CompletionMark(models.Model):
         verbose_name="кто проверил",
     )
     reviewed_at = models.DateTimeField("когда проверено", null=True, blank=True)
-    review_comment = models.TextField("комментарий координатора", blank=True)
+    review_comment = models.TextField("комментарий координатора", max_length=TEXT_LIMIT, blank=True)
     version = models.PositiveIntegerField("версия", default=1)
     history = HistoricalRecords(verbose_name="история отметки")
 
@@ -127,7 +128,7 @@ class Comment(models.Model):
     author = models.ForeignKey(
         settings.AUTH_USER_MODEL, models.SET_NULL, null=True, related_name="+", verbose_name="автор"
     )
-    text = models.TextField("текст")
+    text = models.TextField("текст", max_length=TEXT_LIMIT)
     created_at = models.DateTimeField("когда", auto_now_add=True)
 
     class Meta:

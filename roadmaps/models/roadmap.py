@@ -14,6 +14,7 @@ from django.urls import reverse
 from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
+from schools.limits import LINE_LIMIT, TEXT_LIMIT
 from schools.models import Organisation, academic_year_of
 from schools.permissions import scope_of
 
@@ -124,8 +125,10 @@ class Roadmap(models.Model):
         help_text="Как напечатано в документе: «Приложение к приказу … от … № …»",
     )
 
-    goal = models.TextField("цель", blank=True)
-    tasks = models.TextField("задачи", blank=True, help_text="Каждая задача с новой строки.")
+    goal = models.TextField("цель", max_length=TEXT_LIMIT, blank=True)
+    tasks = models.TextField(
+        "задачи", max_length=TEXT_LIMIT, blank=True, help_text="Каждая задача с новой строки."
+    )
     column_titles = models.JSONField(
         "заголовки столбцов", default=list, blank=True, help_text="Как в исходном документе."
     )
@@ -257,7 +260,7 @@ class RoadmapEvent(models.Model):
     document_number = models.CharField("номер документа", max_length=50, blank=True)
     document_date = models.DateField("дата документа", null=True, blank=True)
     approved_by = models.CharField("кем подписан", max_length=300, blank=True)
-    reason = models.TextField("причина, комментарий", blank=True)
+    reason = models.TextField("причина, комментарий", max_length=TEXT_LIMIT, blank=True)
     # What the event changed, for the history page: renumbering's [old, new] pairs.
     details = models.JSONField("подробности", default=dict, blank=True)
 
@@ -326,7 +329,7 @@ class TargetIndicator(models.Model):
         Roadmap, models.CASCADE, related_name="indicators", verbose_name="дорожная карта"
     )
     order = models.PositiveIntegerField("порядок", default=0)
-    name = models.TextField("показатель")
+    name = models.TextField("показатель", max_length=LINE_LIMIT)
     unit = models.CharField("единица измерения", max_length=50, blank=True)
     # Text, not numbers: the documents write «не ниже среднего по району», «100% в этих школах».
     baseline = models.CharField("базовое значение", max_length=200, blank=True)

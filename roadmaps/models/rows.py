@@ -12,6 +12,7 @@ from django.urls import reverse
 from simple_history.models import HistoricalRecords
 
 from roadmaps.models.roadmap import Roadmap
+from schools.limits import LINE_LIMIT, TEXT_LIMIT
 from schools.models import Organisation, Person
 
 
@@ -73,7 +74,7 @@ class Section(models.Model):
     kind = models.CharField("вид", max_length=20, choices=Kind.choices, default=Kind.SECTION)
     order = models.PositiveIntegerField("порядок", default=0)
     number = models.CharField("номер", max_length=20, blank=True)
-    title = models.TextField("название")
+    title = models.TextField("название", max_length=LINE_LIMIT)
     # No plain index: every page asks for rows NOT in the trash (almost all of them), and an
     # index on trash_id would only mislead the planner there; see the partial index below.
     trash = models.ForeignKey(
@@ -147,10 +148,10 @@ class Activity(models.Model):
         "№ п/п", max_length=20, blank=True, help_text="Как в документе: «5.10», «2.», пусто."
     )
     order = models.PositiveIntegerField("порядок", default=0, help_text="Место строки в документе.")
-    content = models.TextField("мероприятие (содержание)")
-    deadline_text = models.TextField("сроки (как в документе)", blank=True)
-    responsible_text = models.TextField("ответственный (как в документе)", blank=True)
-    expected_result = models.TextField("ожидаемый результат", blank=True)
+    content = models.TextField("мероприятие (содержание)", max_length=TEXT_LIMIT)
+    deadline_text = models.TextField("сроки (как в документе)", max_length=LINE_LIMIT, blank=True)
+    responsible_text = models.TextField("ответственный (как в документе)", max_length=LINE_LIMIT, blank=True)
+    expected_result = models.TextField("ожидаемый результат", max_length=TEXT_LIMIT, blank=True)
     needs_date = models.BooleanField(
         "нужна дата", default=False, help_text="Срок не удалось понять из текста: дату задаёт сотрудник."
     )

@@ -175,9 +175,13 @@ def roadmap_reorder(*, roadmap: Roadmap) -> None:
 
 @transaction.atomic
 def activity_move(*, activity: Activity, step: int) -> None:
-    """Move a top-level row up (-1) or down (+1) within its section."""
+    """Move a row up (-1) or down (+1) among its siblings: a top-level row within its section,
+    a sub-row under its row (the page offers no arrows for sub-rows, but a sub-row asked to
+    move is no error)."""
     siblings = list(
-        activity.roadmap.activities.filter(section=activity.section, parent__isnull=True).order_by("order")
+        activity.roadmap.activities.filter(section=activity.section, parent=activity.parent_id).order_by(
+            "order"
+        )
     )
     index = next(i for i, a in enumerate(siblings) if a.pk == activity.pk)
     other = index + step

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_POST
@@ -30,6 +30,10 @@ from roadmaps.services.editing import (
 )
 from roadmaps.services.trash import activity_trash, section_trash
 from roadmaps.table import fresh_row
+from schools.limits import int_param
+
+# The steps of «↑» and «↓»; any other word in the address is no move (404).
+STEPS = {"up": -1, "down": 1}
 
 
 def _row_response(request: HttpRequest, activity: Activity, notes: list[str] | None = None) -> HttpResponse:
@@ -124,7 +128,8 @@ def activity_create_view(request: HttpRequest, pk: int) -> HttpResponse:
     section = None
     section_id = request.POST.get("section") or request.GET.get("section")
     if section_id:
-        section = get_object_or_404(roadmap.sections, pk=section_id)
+        # «?section=abc» is a section that does not exist: 404, like one of another roadmap.
+        section = get_object_or_404(roadmap.sections, pk=int_param(section_id, default=0))
     form = ActivityForm(request.POST or None, roadmap=roadmap)
     if request.method == "POST" and form.is_valid():
         activity = activity_create(roadmap=roadmap, section=section, text=_text(form))
@@ -153,8 +158,10 @@ def activity_delete_view(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def activity_move_view(request: HttpRequest, pk: int, direction: str) -> HttpResponse:
+    if direction not in STEPS:
+        raise Http404
     activity = get_activity_for_user(request.user, pk, write=True)
-    activity_move(activity=activity, step=-1 if direction == "up" else 1)
+    activity_move(activity=activity, step=STEPS[direction])
     return redirect(f"{activity.roadmap.get_absolute_url()}#activity-{activity.pk}")
 
 
@@ -229,6 +236,8 @@ def section_delete_view(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def section_move_view(request: HttpRequest, pk: int, direction: str) -> HttpResponse:
+    if direction not in STEPS:
+        raise Http404
     section = get_section_for_user(request.user, pk, write=True)
-    section_move(section=section, step=-1 if direction == "up" else 1)
+    section_move(section=section, step=STEPS[direction])
     return redirect(section.roadmap)
