@@ -278,13 +278,12 @@ else:
 # Permissions-Policy (django-permissions-policy): the portal uses none of the browser's devices
 # and sensors, so no page, and no frame inside one, may ask for them. The clipboard is left at
 # the browser's default (the portal's own pages): the «Копировать» buttons write to it.
+# Only features Chromium knows: an unknown name makes it log an error on every page.
 PERMISSIONS_POLICY: dict[str, list[str]] = {
     feature: []
     for feature in (
         "accelerometer",
-        "ambient-light-sensor",
         "autoplay",
-        "bluetooth",
         "browsing-topics",
         "camera",
         "display-capture",
