@@ -242,7 +242,7 @@ if HTTPS:
 
 # Content-Security-Policy (django-csp): the browser runs only the portal's own files. Every
 # script is a vendored or project file under static/ (no CDN, no inline <script>, no on…=
-# attribute: tests/config/test_templates_no_inline_script.py keeps it so), and htmx is told to
+# attribute: tests/config/test_no_inline_script.py keeps it so), and htmx is told to
 # evaluate nothing (templates/base.html), so script-src is 'self' alone. Styles allow
 # 'unsafe-inline': the templates carry some sixty style="" attributes (bar widths, colours of
 # states) and the public pages a <style> block; an injected style can restyle a page but run
