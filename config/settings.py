@@ -78,6 +78,9 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # Content-Security-Policy and Permissions-Policy headers (see their block below).
+    "csp.middleware.CSPMiddleware",
+    "django_permissions_policy.PermissionsPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -236,6 +239,72 @@ if HTTPS:
     SECURE_HSTS_PRELOAD = True
     SESSION_COOKIE_SECURE = True
     CSRF_COOKIE_SECURE = True
+
+# Content-Security-Policy (django-csp): the browser runs only the portal's own files. Every
+# script is a vendored or project file under static/ (no CDN, no inline <script>, no on…=
+# attribute: tests/config/test_no_inline_script.py keeps it so), and htmx is told to
+# evaluate nothing (templates/base.html), so script-src is 'self' alone. Styles allow
+# 'unsafe-inline': the templates carry some sixty style="" attributes (bar widths, colours of
+# states) and the public pages a <style> block; an injected style can restyle a page but run
+# nothing, which the script rules already prevent. Pages may be framed by nobody but the
+# embeddable public summary, which its view opens to every site (csp_replace in
+# monitoring/publishing/views.py). CSP_REPORT_ONLY=1 sends the policy as
+# Content-Security-Policy-Report-Only, to try a change on a live portal without breaking pages.
+_CSP_DIRECTIVES = {
+    "default-src": ["'self'"],
+    "script-src": ["'self'"],
+    # The one inline handler of a library page: django-import-export's export form calls
+    # onSelectToggleChange(event) from its «Select all» box. The hash admits that exact text and
+    # nothing else ('unsafe-hashes' covers attributes only, never a <script> block).
+    "script-src-attr": ["'unsafe-hashes'", "'sha256-wid4zL8fR53ZYy1ljOepzR77Dn6vWUUxuNnnWWBP3I8='"],
+    "style-src": ["'self'", "'unsafe-inline'"],
+    # data: for Bootstrap's icons inside its stylesheet (select arrows, the menu button).
+    "img-src": ["'self'", "data:"],
+    "font-src": ["'self'"],
+    "connect-src": ["'self'"],
+    # The public page settings show the embed as it looks on a site, in a frame of the portal.
+    "frame-src": ["'self'"],
+    "frame-ancestors": ["'none'"],
+    "form-action": ["'self'"],
+    "base-uri": ["'self'"],
+    "object-src": ["'none'"],
+}
+CSP_REPORT_ONLY = env.bool("CSP_REPORT_ONLY", default=False)
+if CSP_REPORT_ONLY:
+    CONTENT_SECURITY_POLICY_REPORT_ONLY = {"DIRECTIVES": _CSP_DIRECTIVES}
+else:
+    CONTENT_SECURITY_POLICY = {"DIRECTIVES": _CSP_DIRECTIVES}
+
+# Permissions-Policy (django-permissions-policy): the portal uses none of the browser's devices
+# and sensors, so no page, and no frame inside one, may ask for them. The clipboard is left at
+# the browser's default (the portal's own pages): the «Копировать» buttons write to it.
+# Only features Chromium knows: an unknown name makes it log an error on every page.
+PERMISSIONS_POLICY: dict[str, list[str]] = {
+    feature: []
+    for feature in (
+        "accelerometer",
+        "autoplay",
+        "browsing-topics",
+        "camera",
+        "display-capture",
+        "encrypted-media",
+        "fullscreen",
+        "geolocation",
+        "gyroscope",
+        "hid",
+        "idle-detection",
+        "magnetometer",
+        "microphone",
+        "midi",
+        "payment",
+        "picture-in-picture",
+        "publickey-credentials-get",
+        "screen-wake-lock",
+        "serial",
+        "usb",
+        "xr-spatial-tracking",
+    )
+}
 
 # Proxies: the addresses or networks (172.30.0.0/24) of the reverse proxies whose
 # X-Forwarded-For is believed (schools.accounts.client_ip). None by default: the client is

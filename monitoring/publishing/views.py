@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from urllib.parse import urlsplit
 
+from csp.decorators import csp_replace
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -108,7 +109,11 @@ def public_roadmap(request, token: str):
     return _public_response(token, embed=False)
 
 
+# Schools' and departments' sites show the summary in a frame: it may be framed by any site
+# (X-Frame-Options and CSP frame-ancestors alike), unlike every other page of the portal.
 @xframe_options_exempt
+@csp_replace({"frame-ancestors": "*"})
+@csp_replace({"frame-ancestors": "*"}, REPORT_ONLY=True)
 @cache_control(public=True, max_age=300)
 def public_roadmap_embed(request, token: str):
     return _public_response(token, embed=True)

@@ -40,3 +40,50 @@
     notice("Не сохранено: нет связи с порталом. Ваш текст остался в форме — попробуйте ещё раз.");
   });
 })();
+
+// The page's small behaviours, as data attributes instead of inline handlers (the
+// Content-Security-Policy runs no inline script). Listeners sit on the document, so that rows
+// and forms htmx swaps in later behave the same without being wired again.
+//
+//   <form data-confirm="Удалить строку?">  asks before it is sent; «Отмена» sends nothing.
+//     Caught while the event goes down to the form, before htmx's own listener on an hx-form.
+//   <select data-autosubmit>               sends its form when another option is chosen.
+//   <button data-copy="#field">            copies the field's text and says so on the button
+//                                          and in the page's #copy-status.
+(function () {
+  "use strict";
+
+  document.addEventListener("submit", function (event) {
+    var question = event.target.getAttribute("data-confirm");
+    if (question && !window.confirm(question)) {
+      event.preventDefault();
+      event.stopPropagation();
+    }
+  }, true);
+
+  document.addEventListener("change", function (event) {
+    var field = event.target;
+    if (field.matches("[data-autosubmit]") && field.form) {
+      field.form.requestSubmit();
+    }
+  });
+
+  document.addEventListener("click", function (event) {
+    var button = event.target.closest("[data-copy]");
+    if (!button) return;
+    var field = document.querySelector(button.getAttribute("data-copy"));
+    if (!field) return;
+    function done() {
+      var status = document.getElementById("copy-status");
+      if (status) status.textContent = "Скопировано";
+      button.textContent = "Скопировано ✓";
+    }
+    if (navigator.clipboard && window.isSecureContext) {
+      navigator.clipboard.writeText(field.value).then(done);
+    } else {
+      field.select();
+      document.execCommand("copy");
+      done();
+    }
+  });
+})();
