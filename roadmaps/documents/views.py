@@ -241,9 +241,11 @@ def _deliver(request: HttpRequest, job: Job) -> HttpResponse:
 
 
 def _job_for_user(request: HttpRequest, job_id: str) -> Job:
-    """The job, if the user may still see everything in it (404 otherwise)."""
+    """The user's own job, if they may still see everything in it (404 otherwise). The file
+    carries what its requester reads (``build.readers_part``): another user's job, even for a
+    roadmap both see, may hold other schools' details."""
     job = job_get(job_id)
-    if job is None:
+    if job is None or job["user"] != request.user.pk:
         raise Http404
     for pk in job["roadmaps"]:
         get_roadmap_for_user(request.user, pk)

@@ -7,11 +7,13 @@ which got through is caught whatever it changed."""
 from __future__ import annotations
 
 import secrets
+import uuid
 from datetime import date
 
 import pytest
 from django.contrib.auth import get_user_model
 from django.core.files.base import ContentFile
+from django.core.files.storage import default_storage
 from django.db.models.query import ModelIterable
 
 from monitoring.models import (
@@ -220,10 +222,26 @@ class Neighbour:
             indicator=indicator, school=self.school, as_of=date(2026, 1, 1), value=7
         )
         SchoolProfile.objects.create(school=self.school, academic_year=2025)
+        # The department's export of the city's roadmap, built: it carries every school's
+        # details, as the department reads them.
+        self.job_id = uuid.uuid4().hex
+        path = default_storage.save("exports/security.xlsx", ContentFile(MARKER.encode()))
+        job_put(
+            self.job_id,
+            {"user": get_user_model().objects.get(username="uo").pk, "kind": "xlsx", "roadmaps": [roadmap.pk]}
+            | {
+                "school": None,
+                "on": "2026-03-01",
+                "title": roadmap.title,
+                "subject": roadmap.title,
+                "path": path,
+            },
+        )
 
     def snapshot(self) -> dict:
         rows = dict(
             organisation=Organisation.objects.filter(pk=self.school.pk),
+            exports=ExportJob.objects.filter(job_id=self.job_id),
             marks=CompletionMark.objects.filter(executor__organisation=self.school),
             evidence=Evidence.objects.filter(mark__executor__organisation=self.school),
             executors=Executor.objects.filter(organisation=self.school),

@@ -190,7 +190,15 @@ NEIGHBOUR_TARGETS: dict[str, Kwargs] = {
         "monitoring:school_risks",
         "schools:school_detail",
     )
-} | {"monitoring:dashboard_export": lambda w: {"scope": "school", "pk": w.school.pk}}
+} | {
+    "monitoring:dashboard_export": lambda w: {"scope": "school", "pk": w.school.pk},
+    # The department's export of the city's roadmap: a file is its requester's alone.
+    "documents:job": TARGETS["documents:job"],
+    "documents:job_download": TARGETS["documents:job_download"],
+}
+# Who tries them: the two school roles, and for a file everybody but the one who asked for it.
+NEIGHBOUR_PERSONAS = {"documents:job": [p for p in PERSONAS if p != "staff"]}
+NEIGHBOUR_PERSONAS["documents:job_download"] = NEIGHBOUR_PERSONAS["documents:job"]
 
 # URLs that point at no object: what they show is the user's own (lists start from visible_to).
 OWN: dict[str, str] = {
@@ -327,7 +335,8 @@ def test_a_school_does_not_reach_another_school_of_its_city(request, neighbour: 
     urls = [reverse(name, kwargs=kwargs) for kwargs in _kwargs_list(NEIGHBOUR_TARGETS[name], neighbour)]
     clients = _clients(request)
     before = neighbour.snapshot()
-    for persona, method, url, response in _try(clients, ["principal", "mentor"], urls):
+    who = NEIGHBOUR_PERSONAS.get(name, ["principal", "mentor"])
+    for persona, method, url, response in _try(clients, who, urls):
         where = f"{persona} {method.upper()} {url} → {response.status_code}"
         assert response.status_code < 500, where
         assert _refused(response, persona), f"{where}: reached another school's {name}"
