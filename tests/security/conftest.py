@@ -128,10 +128,15 @@ class Foreign(World):
         self.job_id = secrets.token_hex(16)
         job_put(
             self.job_id,
-            {"user": self.staff.pk, "kind": "xlsx", "roadmaps": [self.roadmap.pk], "school": None},
+            {"user": self.staff.pk, "kind": "xlsx", "roadmaps": [self.roadmap.pk], "school": None}
+            | {"on": "2026-03-01", "title": self.roadmap.title, "subject": self.roadmap.title},
         )
         self.import_token = ImportDraft.objects.create(
-            user=self.staff, owner=self.department, file_name=f"{tag}.docx", state="ready"
+            user=self.staff,
+            owner=self.department,
+            file_name=f"{tag}.docx",
+            state="failed",
+            error="Не прочитан",
         ).token
         self.results_token = preview_put(
             kind="results",
@@ -250,6 +255,49 @@ class Neighbour:
         return {name: _rows(qs) for name, qs in rows.items()}
 
 
+class City(Neighbour):
+    """Таганрог as the regional viewer reads it: the city's roadmap with one of everything a URL
+    points at (the neighbour school's mark, evidence and results among them), and the
+    department's own trash, notification, files and uploads."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        staff = get_user_model().objects.get(username="uo")
+        self.roadmap = self.activity.roadmap
+        self.section = self.roadmap.sections.first()
+        self.municipality = self.school.municipality
+        self.region = self.municipality.region
+        self.indicator = self.indicator_value.indicator
+        trashed = Activity.objects.create(roadmap=self.roadmap, number="99.", order=999, content=MARKER)
+        self.trash_entry = activity_trash(activity=trashed, by=staff)
+        self.notification = Notification.objects.create(user=staff, kind=Notification.Kind.DUE, title=MARKER)
+        department = Organisation.objects.get(pk=self.roadmap.owner_id)
+        self.import_token = ImportDraft.objects.create(
+            user=staff, owner=department, file_name="plan.docx", state="failed", error="Не прочитан"
+        ).token
+        self.results_token, self.olympiad_token = (
+            preview_put(
+                kind=k, user=staff, municipality=self.municipality, filename="r.xlsx", sheet="", rows=[]
+            )
+            for k in ("results", "olympiad")
+        )
+
+    def snapshot(self) -> dict:
+        orgs = list(Organisation.objects.filter(municipality=self.municipality).values_list("pk", flat=True))
+        users = list(Membership.objects.filter(organisation__in=orgs).values_list("user", flat=True))
+        roadmaps = list(Roadmap.objects.filter(owner__in=orgs).values_list("pk", flat=True))
+        rows = dict(
+            organisation=Organisation.objects.filter(pk__in=orgs),
+            school_status=SchoolStatus.objects.filter(school__in=orgs),
+            exports=ExportJob.objects.filter(user__in=users),
+            import_drafts=ImportDraft.objects.filter(owner__in=orgs),
+            results_previews=ResultsImportPreview.objects.filter(municipality=self.municipality),
+            **_school_rows(orgs, users),
+            **_roadmap_rows(roadmaps),
+        )
+        return {name: _rows(qs) for name, qs in rows.items()}
+
+
 def _school_rows(orgs: list[int], users: list[int]) -> dict:
     return dict(
         exam_results=ExamResult.objects.filter(school__in=orgs),
@@ -309,3 +357,10 @@ def foreign(db, media) -> Foreign:
 @pytest.fixture
 def neighbour(db, media) -> Neighbour:
     return Neighbour()
+
+
+@pytest.fixture
+def city(db, media, revising) -> City:
+    """Under revision («Внести изменения»), so that the editors' writes are open: only the
+    reader's role stands in the way."""
+    return City()

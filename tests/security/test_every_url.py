@@ -21,7 +21,7 @@ from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from roadmaps.models import CompletionMark
-from tests.security.conftest import MARKER, Foreign, Neighbour
+from tests.security.conftest import MARKER, City, Foreign, Neighbour
 
 pytestmark = pytest.mark.django_db
 
@@ -119,7 +119,7 @@ TARGETS: dict[str, Kwargs] = {
     "roadmaps:evidence_download": evidence,
     "roadmaps:school_roadmaps": school,
     "documents:roadmap_export": lambda w: [
-        {"pk": w.roadmap.pk, "kind": kind} for kind in ("docx", "docx-marks", "xlsx", "report")
+        {"pk": w.roadmap.pk, "kind": kind} for kind in ("docx", "docx-marks", "xlsx")
     ],
     "documents:roadmap_report": roadmap,
     "documents:school_report": school,
@@ -134,10 +134,10 @@ TARGETS: dict[str, Kwargs] = {
     "monitoring:school_dashboard": school,
     "monitoring:roadmap_dashboard": roadmap,
     "monitoring:dashboard_export": lambda w: [
-        {"scope": "region", "pk": w.region.pk},
-        {"scope": "municipality", "pk": w.municipality.pk},
-        {"scope": "school", "pk": w.school.pk},
-        {"scope": "roadmap", "pk": w.roadmap.pk},
+        {"scope": "regions", "pk": w.region.pk},
+        {"scope": "municipalities", "pk": w.municipality.pk},
+        {"scope": "schools", "pk": w.school.pk},
+        {"scope": "roadmaps", "pk": w.roadmap.pk},
     ],
     "monitoring:roadmap_indicators": roadmap,
     "monitoring:indicator_update": indicator,
@@ -191,7 +191,7 @@ NEIGHBOUR_TARGETS: dict[str, Kwargs] = {
         "schools:school_detail",
     )
 } | {
-    "monitoring:dashboard_export": lambda w: {"scope": "school", "pk": w.school.pk},
+    "monitoring:dashboard_export": lambda w: {"scope": "schools", "pk": w.school.pk},
     # The department's export of the city's roadmap: a file is its requester's alone.
     "documents:job": TARGETS["documents:job"],
     "documents:job_download": TARGETS["documents:job_download"],
@@ -309,6 +309,39 @@ def test_the_tables_name_only_urls_that_exist():
     assert not stale, f"no such URL any more, remove from the tables: {sorted(stale)}"
 
 
+# Who owns what a URL points at, where it is not everybody's who sees it: the control below
+# tries the URL as them.
+OWNERS = {
+    "documents:job": "staff",
+    "documents:job_download": "staff",
+    "documents:import_preview": "staff",
+    "monitoring:results_import_preview": "staff",
+    "monitoring:olympiad_import_preview": "staff",
+    "monitoring:notification_open": "principal",
+}
+
+
+@pytest.mark.parametrize("name", sorted(TARGETS))
+def test_the_tables_point_at_real_objects(client, superuser, foreign: Foreign, name):
+    """The control: what TARGETS points at is there, and its owner (the superuser, or the user
+    it belongs to) reaches it. Without it a wrong kwarg would make every persona's 404 pass."""
+    client.force_login(getattr(foreign, OWNERS[name]) if name in OWNERS else superuser)
+    for kwargs in _kwargs_list(TARGETS[name], foreign):
+        url = reverse(name, kwargs=kwargs)
+        statuses = {client.get(url).status_code, client.post(url, {}).status_code}
+        assert 404 not in statuses and max(statuses) < 500, f"{url} → {statuses}"
+
+
+@pytest.mark.parametrize("name", sorted(NEIGHBOUR_TARGETS))
+def test_the_neighbour_table_points_at_real_objects(client, staff, neighbour: Neighbour, name):
+    """The same control for the neighbour school: the city's department reaches all of it."""
+    client.force_login(staff)
+    for kwargs in _kwargs_list(NEIGHBOUR_TARGETS[name], neighbour):
+        url = reverse(name, kwargs=kwargs)
+        statuses = {client.get(url).status_code, client.post(url, {}).status_code}
+        assert 404 not in statuses and max(statuses) < 500, f"{url} → {statuses}"
+
+
 # --- The foreign municipality: nobody reaches it --------------------------------------------
 
 
@@ -342,6 +375,37 @@ def test_a_school_does_not_reach_another_school_of_its_city(request, neighbour: 
         assert _refused(response, persona), f"{where}: reached another school's {name}"
         assert MARKER not in _body(response), f"{where}: the page shows another school"
     assert neighbour.snapshot() == before, f"{name}: changed another school"
+
+
+# Writes (URLs that refuse a GET) a reader's POST may pass, each with its reason.
+READER_MAY_POST = {
+    "documents:roadmap_export": "builds the roadmap's file of what the reader reads",
+    "documents:roadmap_report": "builds the progress report of what the reader reads",
+    "documents:school_report": "builds the school's report of what the reader reads",
+    "documents:municipality_report": "builds the municipality's report of what the reader reads",
+    "documents:municipality_export": "builds the municipality's file of what the reader reads",
+    "roadmaps:mark_submit": "the form is read before the executor: an empty one is 400, a filled "
+    "one 403 (tests/roadmaps/test_access.py::test_only_the_school_marks_its_part)",
+}
+
+
+@pytest.mark.parametrize("name", sorted(TARGETS))
+def test_the_regional_viewer_changes_nothing_in_its_region(client, region_viewer, city: City, name):
+    """The regional viewer reads the whole region and writes nothing: a POST to a write (a URL
+    that refuses a GET) is refused, and whatever it posts the city stays as it was. (Read pages
+    answer a POST as a GET: that changes nothing.)"""
+    client.force_login(region_viewer)
+    before = city.snapshot()
+    for kwargs in _kwargs_list(TARGETS[name], city):
+        url = reverse(name, kwargs=kwargs)
+        read = client.get(url)
+        assert read.status_code < 500, f"region_viewer GET {url} → {read.status_code}"
+        response = client.post(url, {})
+        where = f"region_viewer POST {url} → {response.status_code}"
+        assert response.status_code < 500, where
+        if read.status_code == 405 and name not in READER_MAY_POST:
+            assert _refused(response, "region_viewer"), f"{where}: a reader's write was taken"
+    assert city.snapshot() == before, f"{name}: the regional viewer changed the city"
 
 
 def test_a_school_page_shows_the_neighbours_state_but_not_its_evidence(client, principal, neighbour):
