@@ -256,9 +256,9 @@ class Neighbour:
 
 
 class City(Neighbour):
-    """Таганрог as the regional viewer reads it: the city's roadmap with one of everything a URL
-    points at (the neighbour school's mark, evidence and results among them), and the
-    department's own trash, notification, files and uploads."""
+    """Таганрог as its readers see it (the regional viewer, a principal, a mentor): the city's
+    roadmap with one of everything a URL points at (the neighbour school's mark, evidence and
+    results among them), and the department's own trash, notification, files and uploads."""
 
     def __init__(self) -> None:
         super().__init__()
