@@ -262,7 +262,9 @@ def _export_record(request: HttpRequest, job: Job) -> None:
 
 def _job_for_user(request: HttpRequest, job_id: str) -> Job:
     """The job of the user who asked for it, while they may still see everything in it; 404
-    for anyone else, a superuser too: the file is built with its asker's reading rights."""
+    for anyone else, a superuser too. The file carries what its requester reads
+    (``build.readers_part``): another user's job, even for a roadmap both see, may hold other
+    schools' details."""
     job = job_get(job_id)
     if job is None or job["user"] != request.user.pk:
         raise Http404
