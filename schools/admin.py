@@ -4,6 +4,7 @@ from django.contrib import admin
 from django.contrib.auth import get_user_model
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from import_export.admin import ImportExportModelAdmin
+from import_export.forms import ImportForm
 
 from schools.models import (
     AccessEvent,
@@ -18,12 +19,57 @@ from schools.models import (
 )
 from schools.resources import MembershipResource, OrganisationResource, PersonResource, UserResource
 from schools.spreadsheets import TextCSV, TextXLSX
+from schools.uploads import KIND_NAMES, Kind, UnsafeFile, check_size, check_upload
+
+
+class CheckedImportForm(ImportForm):
+    """The file passes the portal's upload check before django-import-export writes it to its
+    temporary folder (where a refused file stayed) or hands it to openpyxl (which unpacks a
+    part that lies about its size whole, and any bomb in the parts it reads)."""
+
+    def __init__(self, formats, resources, **kwargs) -> None:
+        super().__init__(formats, resources, **kwargs)
+        self.formats = formats
+
+    def clean(self):
+        cleaned = super().clean()
+        upload, chosen = cleaned.get("import_file"), cleaned.get("format")
+        if upload is None or not chosen:
+            return cleaned
+        try:
+            check_size(upload.size)  # before a byte of it is read
+            content = upload.read()
+            upload.seek(0)
+            if self.formats[int(chosen)]().is_binary():
+                kind = check_upload(content)
+                if kind != Kind.XLSX:
+                    raise UnsafeFile(f"Это {KIND_NAMES[kind]}, а нужна таблица Excel (.xlsx).")
+            elif b"\0" in content:
+                raise UnsafeFile("Это не текст CSV: в файле есть двоичные данные.")
+            else:
+                try:
+                    content.decode("utf-8-sig")
+                except UnicodeDecodeError as exc:
+                    raise UnsafeFile("Файл CSV не в кодировке UTF-8: сохраните его как «CSV UTF-8».") from exc
+        except UnsafeFile as exc:
+            self.add_error("import_file", str(exc))
+        return cleaned
 
 
 class ImportExportAdmin(ImportExportModelAdmin):
     """Import and export as CSV or XLSX, with errors shown row by row."""
 
     formats = [TextCSV, TextXLSX]
+    import_form_class = CheckedImportForm
+
+    def import_action(self, request, **kwargs):
+        """django-import-export keeps every file it reads in its temporary folder for the
+        confirm step, also one whose dry run failed and will never be confirmed: that one goes."""
+        response = super().import_action(request, **kwargs)
+        name = getattr(request.FILES.get("import_file"), "tmp_storage_name", None)
+        if name and "confirm_form" not in response.context_data:
+            self.get_tmp_storage_class()(name=name, **self.get_tmp_storage_class_kwargs()).remove()
+        return response
 
 
 class MunicipalityInline(admin.TabularInline):
