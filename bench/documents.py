@@ -42,7 +42,7 @@ from roadmaps.documents.export_docx import export_docx  # noqa: E402
 from roadmaps.documents.export_xlsx import export_xlsx  # noqa: E402
 from roadmaps.documents.importer import all_rows, import_roadmap  # noqa: E402
 from roadmaps.documents.rows import fetch_roadmaps  # noqa: E402
-from roadmaps.uploads import UnsafeFile  # noqa: E402
+from schools.uploads import UnsafeFile  # noqa: E402
 
 
 def build_roadmap(rows: int, key: str = "bench"):

@@ -12,8 +12,8 @@ from roadmaps.models import (
     Section,
     TargetIndicator,
 )
-from roadmaps.uploads import EVIDENCE_ALLOWED, EVIDENCE_TYPES, MAX_UPLOAD, MB
 from schools.models import Organisation
+from schools.uploads import EVIDENCE_ALLOWED, EVIDENCE_TYPES, MAX_UPLOAD, MB
 
 DATE_INPUT = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 

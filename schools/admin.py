@@ -5,6 +5,7 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.db import transaction
 from import_export.admin import ExportMixin, ImportExportMixin
+from import_export.forms import ImportForm
 from import_export.results import RowResult
 
 from schools import audit
@@ -27,6 +28,41 @@ from schools.resources import (
     UserResource,
 )
 from schools.spreadsheets import TextCSV, TextXLSX
+from schools.uploads import KIND_NAMES, Kind, UnsafeFile, check_size, check_upload
+
+
+class CheckedImportForm(ImportForm):
+    """The file passes the portal's upload check before django-import-export writes it to its
+    temporary folder (where a refused file stayed) or hands it to openpyxl (which unpacks a
+    part that lies about its size whole, and any bomb in the parts it reads)."""
+
+    def __init__(self, formats, resources, **kwargs) -> None:
+        super().__init__(formats, resources, **kwargs)
+        self.formats = formats
+
+    def clean(self):
+        cleaned = super().clean()
+        upload, chosen = cleaned.get("import_file"), cleaned.get("format")
+        if upload is None or not chosen:
+            return cleaned
+        try:
+            check_size(upload.size)  # before a byte of it is read
+            content = upload.read()
+            upload.seek(0)
+            if self.formats[int(chosen)]().is_binary():
+                kind = check_upload(content)
+                if kind != Kind.XLSX:
+                    raise UnsafeFile(f"Это {KIND_NAMES[kind]}, а нужна таблица Excel (.xlsx).")
+            elif b"\0" in content:
+                raise UnsafeFile("Это не текст CSV: в файле есть двоичные данные.")
+            else:
+                try:
+                    content.decode("utf-8-sig")
+                except UnicodeDecodeError as exc:
+                    raise UnsafeFile("Файл CSV не в кодировке UTF-8: сохраните его как «CSV UTF-8».") from exc
+        except UnsafeFile as exc:
+            self.add_error("import_file", str(exc))
+        return cleaned
 
 
 class AccessRecordedAdmin(admin.ModelAdmin):
@@ -92,6 +128,17 @@ class ImportExportAdmin(RecordedExportMixin, ImportExportMixin, AccessRecordedAd
     """Import and export as CSV or XLSX, with errors shown row by row. Importing needs the
     right to add and change the rows (django-import-export alone lets any staff user import:
     roles included). Roles and rights that an import gives are recorded like the admin's."""
+
+    import_form_class = CheckedImportForm
+
+    def import_action(self, request, **kwargs):
+        """django-import-export keeps every file it reads in its temporary folder for the
+        confirm step, also one whose dry run failed and will never be confirmed: that one goes."""
+        response = super().import_action(request, **kwargs)
+        name = getattr(request.FILES.get("import_file"), "tmp_storage_name", None)
+        if name and "confirm_form" not in response.context_data:
+            self.get_tmp_storage_class()(name=name, **self.get_tmp_storage_class_kwargs()).remove()
+        return response
 
     def has_import_permission(self, request) -> bool:
         return self.has_add_permission(request) and self.has_change_permission(request)

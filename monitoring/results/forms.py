@@ -9,8 +9,8 @@ from django.utils import timezone
 from monitoring.models import ExamResult, OlympiadResult
 from monitoring.results.services import FIRST_YEAR, normalise_subject, result_problems
 from roadmaps.forms import BootstrapMixin
-from roadmaps.uploads import MAX_UPLOAD, UnsafeFile, check_size
 from schools.models import academic_year_label, academic_year_of
+from schools.uploads import MAX_UPLOAD, UnsafeFile, check_size
 
 NUMBER = {"inputmode": "decimal", "autocomplete": "off"}
 

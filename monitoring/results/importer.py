@@ -17,9 +17,9 @@ from typing import Any
 from django.db import DatabaseError, models, transaction
 from openpyxl import load_workbook
 
-from roadmaps.uploads import KIND_NAMES, Kind, UnknownKind, UnsafeFile, check_upload
 from schools.models import Municipality, Organisation
 from schools.russian import plain, school_key
+from schools.uploads import KIND_NAMES, Kind, UnknownKind, UnsafeFile, check_upload
 
 MAX_ROWS = 20_000
 MAX_COLUMNS = 30

@@ -62,9 +62,9 @@ from monitoring.results.services import (
     olympiad_result_save,
 )
 from monitoring.results.template import olympiad_template, results_template
-from roadmaps.uploads import UnsafeFile
 from schools.limits import int_param
 from schools.permissions import can_see_municipality, get_municipality_for_user
+from schools.uploads import UnsafeFile
 
 SERIES_PER_PAGE = 12
 SCHOOLS_PER_PAGE = 25

@@ -25,7 +25,7 @@ from pathlib import Path
 
 from django.conf import settings
 
-from roadmaps.uploads import Kind, UnsafeFile, check_size, check_upload
+from schools.uploads import Kind, UnsafeFile, check_size, check_upload
 
 # LibreOffice's export filter for each result.
 FILTERS = {Kind.DOCX: "docx:MS Word 2007 XML", Kind.XLSX: "xlsx:Calc MS Excel 2007 XML"}

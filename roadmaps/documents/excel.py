@@ -24,8 +24,8 @@ from openpyxl import load_workbook
 
 from roadmaps.documents.number_formats import display
 from roadmaps.documents.readers import Cell, Grid, Source, tidy
-from roadmaps.uploads import MAX_ROWS, Damaged, TooManyRows
 from schools.russian import plural
+from schools.uploads import MAX_ROWS, Damaged, TooManyRows
 
 MAIN = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
 RELATIONSHIPS = "{http://schemas.openxmlformats.org/package/2006/relationships}"

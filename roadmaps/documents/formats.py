@@ -12,7 +12,7 @@ from roadmaps.documents.excel import read_xlsx
 from roadmaps.documents.pdf import read_pdf
 from roadmaps.documents.readers import Source
 from roadmaps.documents.word import read_docx
-from roadmaps.uploads import Kind
+from schools.uploads import Kind
 
 
 def read_sources(content: bytes, kind: Kind) -> list[Source]:

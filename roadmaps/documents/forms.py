@@ -5,8 +5,8 @@ from datetime import date
 from django import forms
 
 from roadmaps.models import Activity, check_period
-from roadmaps.uploads import MAX_ROWS, MAX_UPLOAD, MB, UnsafeFile, check_size
 from schools.models import Organisation
+from schools.uploads import MAX_ROWS, MAX_UPLOAD, MB, UnsafeFile, check_size
 
 # A browser's date picker speaks ISO dates whatever the page's language.
 DATE_WIDGET = {"format": "%Y-%m-%d", "attrs": {"type": "date", "class": "form-control"}}

@@ -30,7 +30,7 @@ from roadmaps.documents.outline import ROW_NUMBER, distinct, is_column_numbers, 
 from roadmaps.documents.preamble import infer_period, is_signature, read_preamble
 from roadmaps.documents.readers import Cell, Grid, Source
 from roadmaps.responsible import OrgKind, RefKind, recognise
-from roadmaps.uploads import UnsafeFile, check_upload
+from schools.uploads import UnsafeFile, check_upload
 
 # The line over the second piece of a table cut by a page: «Продолжение таблицы 1».
 _CONTINUED_LABEL = re.compile(r"^(?:продолжение|окончание)\s+(?:таблицы|табл\.)", re.I)

@@ -28,7 +28,7 @@ from pdfplumber.utils import cluster_objects
 from pdfplumber.utils.exceptions import PdfminerException
 
 from roadmaps.documents.readers import Cell, Grid, Source, tidy
-from roadmaps.uploads import Damaged, Encrypted, TooManyRows, UnsafeFile
+from schools.uploads import Damaged, Encrypted, TooManyRows, UnsafeFile
 
 # A roadmap runs to some tens of pages; pdfplumber reads a page of a roadmap table in 0.2–0.3 s
 # (most of it pdfminer parsing the page), so this many take a minute or so.

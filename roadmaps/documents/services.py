@@ -21,8 +21,8 @@ from django.utils import timezone
 from roadmaps.documents.importer import import_roadmap, summary
 from roadmaps.models import Activity, ImportDraft, Roadmap, Section, TargetIndicator, check_period
 from roadmaps.services.loading import roadmap_load
-from roadmaps.uploads import Kind, UnsafeFile, check_upload
 from schools.models import Organisation
+from schools.uploads import Kind, UnsafeFile, check_upload
 
 logger = logging.getLogger(__name__)
 

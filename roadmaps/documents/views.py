@@ -41,11 +41,11 @@ from roadmaps.documents.tasks import build_document_later, read_import_later
 from roadmaps.models import Activity, Executor, ImportDraft, Roadmap
 from roadmaps.obligations import LIVE_EXECUTOR, Where, counts_on_page, school_part, where_for_year
 from roadmaps.permissions import editable_owners, get_roadmap_for_user
-from roadmaps.uploads import MB, ZIP_MAGIC, UnsafeFile, check_upload, open_zip
 from schools.audit import export_record
 from schools.limits import int_param, page_number
 from schools.models import Municipality, Organisation, academic_year_of
 from schools.permissions import get_municipality_for_user, get_school_for_user
+from schools.uploads import MB, ZIP_MAGIC, UnsafeFile, check_upload, open_zip
 
 # Above this many rows a document is built by a Celery worker, with its progress shown.
 SYNC_ROWS = 300

@@ -22,8 +22,8 @@ from lxml import etree
 
 from roadmaps.documents.readers import Cell, Grid, Source, tidy
 from roadmaps.documents.word_numbering import Numbering, Styles, is_on
-from roadmaps.uploads import DOCX_PART, MAX_ROWS, TooManyRows, open_zip
 from schools.russian import plural
+from schools.uploads import DOCX_PART, MAX_ROWS, TooManyRows, open_zip
 
 W_P = qn("w:p")
 W_R = qn("w:r")

@@ -11,8 +11,8 @@ from django.db import models
 from django.utils import timezone
 
 from roadmaps.models.roadmap import Roadmap
-from roadmaps.uploads import Kind
 from schools.models import Organisation
+from schools.uploads import Kind
 
 # A draft nobody confirmed is forgotten after a week; a confirmed one is kept as long, so that
 # a late second click still finds it confirmed.

@@ -13,7 +13,7 @@ from django.db.models import F
 from django.utils import timezone
 
 from roadmaps.models import Activity, Comment, CompletionMark, DeadlineWindow, Evidence, Executor
-from roadmaps.uploads import UnsafeFile, check_evidence
+from schools.uploads import UnsafeFile, check_evidence
 
 
 class StaleMark(Exception):

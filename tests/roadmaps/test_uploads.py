@@ -18,9 +18,9 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from docx import Document
 from openpyxl import Workbook
 
-from roadmaps import uploads
 from roadmaps.documents.importer import import_roadmap
-from roadmaps.uploads import Kind, UnsafeFile, check_evidence, check_upload
+from schools import uploads
+from schools.uploads import Kind, UnsafeFile, check_evidence, check_upload
 
 BILLION_LAUGHS = b"""<?xml version="1.0"?>
 <!DOCTYPE lolz [
@@ -237,7 +237,7 @@ def lying_docx(good: bytes, name: str, megabytes: int) -> bytes:
 PEAK_MEMORY = """
 import io, sys, zipfile
 from roadmaps.documents.importer import import_roadmap
-from roadmaps.uploads import UnsafeFile, check_upload
+from schools.uploads import UnsafeFile, check_upload
 
 def peak():
     # VmHWM, not ru_maxrss: getrusage carries the peak of the parent at fork (a long pytest run

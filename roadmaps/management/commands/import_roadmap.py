@@ -7,8 +7,8 @@ from django.core.management.base import BaseCommand, CommandError
 
 from roadmaps.documents.importer import import_roadmap, rows_in_order, summary
 from roadmaps.documents.services import ImportRefused, roadmap_import
-from roadmaps.uploads import UnsafeFile, check_size
 from schools.models import Organisation
+from schools.uploads import UnsafeFile, check_size
 
 
 class Command(BaseCommand):

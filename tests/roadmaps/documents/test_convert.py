@@ -23,7 +23,7 @@ from openpyxl import Workbook
 from roadmaps.documents import formats
 from roadmaps.documents.convert import ConversionTimedOut, ConverterMissing, NotConverted, convert
 from roadmaps.documents.importer import import_roadmap
-from roadmaps.uploads import Kind, check_upload
+from schools.uploads import Kind, check_upload
 
 SOFFICE = shutil.which("soffice") or shutil.which("libreoffice")
 HEADER = ["№п/п", "Мероприятия", "Сроки", "Ответственные"]

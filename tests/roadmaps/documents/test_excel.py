@@ -19,7 +19,7 @@ from openpyxl.styles import Font
 from roadmaps.documents.excel import count_rows, read_xlsx
 from roadmaps.documents.importer import import_roadmap
 from roadmaps.documents.number_formats import display
-from roadmaps.uploads import MAX_ROWS, TooManyRows
+from schools.uploads import MAX_ROWS, TooManyRows
 
 JAN_3 = datetime(2022, 1, 3, 14, 5)
 

@@ -28,8 +28,8 @@ from roadmaps.documents.importer import summary
 from roadmaps.documents.rows import fetch_roadmaps
 from roadmaps.documents.services import draft_keep_for_worker, draft_rows
 from roadmaps.models import ImportDraft, Roadmap
-from roadmaps.uploads import MAX_UPLOAD
 from schools.models import Organisation
+from schools.uploads import MAX_UPLOAD
 
 FIELDS = ("number", "content", "deadline", "responsible")
 

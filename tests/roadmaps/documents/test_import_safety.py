@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 
 from roadmaps.documents.importer import import_roadmap
-from roadmaps.uploads import UnsafeFile
+from schools.uploads import UnsafeFile
 
 
 @pytest.fixture

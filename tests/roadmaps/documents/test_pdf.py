@@ -26,7 +26,7 @@ from roadmaps.documents.pdf import MAX_PAGES, SCAN, read_pdf
 from roadmaps.documents.readers import Source
 from roadmaps.documents.rows import fetch_roadmaps
 from roadmaps.models import Roadmap
-from roadmaps.uploads import Damaged, Encrypted, TooManyRows, UnsafeFile
+from schools.uploads import Damaged, Encrypted, TooManyRows, UnsafeFile
 from tests.roadmaps.documents.conftest import DocxBuilder, seed
 from tests.roadmaps.documents.test_round_trip import SEEDS, _table
 

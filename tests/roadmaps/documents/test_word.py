@@ -25,7 +25,7 @@ from roadmaps.documents.excel import read_xlsx
 from roadmaps.documents.importer import import_roadmap
 from roadmaps.documents.readers import tidy
 from roadmaps.documents.word import read_docx
-from roadmaps.uploads import MAX_ROWS, TooManyRows
+from schools.uploads import MAX_ROWS, TooManyRows
 
 W = nsdecls("w")
 

@@ -1,5 +1,6 @@
-"""The one check every upload passes before anything opens it: a roadmap or a results table
-to import (``check_upload``), evidence attached to a mark (``check_evidence``).
+"""The one check every upload passes before anything opens it: a roadmap, a results table or
+the admin's spreadsheet of schools and people to import (``check_upload``), evidence attached
+to a mark (``check_evidence``). On the lowest floor so that the admin of schools can call it.
 
 Size first, then the type, read from the content and not from the name: Word and Excel
 97–2003 by the streams of their OLE container (olefile), RTF and PDF by how they begin, and
@@ -433,6 +434,10 @@ def _check_evidence_zip(content: bytes, *, name: str, part: str) -> None:
     except Encrypted as exc:
         raise UnsafeFile(protected) from exc
     except ZipBomb as exc:
+        if len(entries) > MAX_ENTRIES:
+            raise UnsafeFile(
+                f"В файле «{name}» слишком много частей ({len(entries)}): он не принят."
+            ) from exc
         raise UnsafeFile(f"Файл «{name}» распаковывается в слишком большой объём: он не принят.") from exc
     names = {e.filename for e in entries}
     if "EncryptedPackage" in names:
