@@ -73,9 +73,12 @@ class AccessRecordedAdmin(admin.ModelAdmin):
 
     def save_model(self, request, obj, form, change) -> None:
         before = audit.role_saved_text(obj) if change and audit.is_role(type(obj)) else None
+        linked = audit.person_user_id(obj) if isinstance(obj, Person) else None
         super().save_model(request, obj, form, change)
         if audit.is_role(type(obj)):
             audit.role_saved(request, obj, before)
+        if isinstance(obj, Person):
+            audit.person_link_saved(request, obj, linked)
 
     def delete_model(self, request, obj) -> None:
         audit.roles_deleted(request, type(obj), [obj.pk])
@@ -88,6 +91,12 @@ class AccessRecordedAdmin(admin.ModelAdmin):
             super().delete_queryset(request, queryset)
 
     def save_formset(self, request, form, formset, change) -> None:
+        if formset.model is Person:
+            linked = {f.instance.pk: audit.person_user_id(f.instance) for f in formset.initial_forms}
+            super().save_formset(request, form, formset, change)
+            for person in [*formset.new_objects, *(obj for obj, _fields in formset.changed_objects)]:
+                audit.person_link_saved(request, person, linked.get(person.pk))
+            return None
         if not audit.is_role(formset.model):
             return super().save_formset(request, form, formset, change)
         deleted = {f.instance.pk for f in formset.deleted_forms if f.instance.pk}

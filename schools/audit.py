@@ -20,6 +20,7 @@ from __future__ import annotations
 from datetime import timedelta
 
 from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.db import models
 from django.db.models import CASCADE, Q
 from django.http import HttpRequest
@@ -176,6 +177,30 @@ def account_record(request: HttpRequest, account, what: str) -> None:
         obj=account,
         detail=f"{account.get_username()}: {what}",
     )
+
+
+def person_user_id(person) -> int | None:
+    """The account a person's row is linked to in the database now (before a save)."""
+    if person.pk is None:
+        return None
+    return type(person)._default_manager.filter(pk=person.pk).values_list("user_id", flat=True).first()
+
+
+def person_link_saved(request: HttpRequest, person, before: int | None) -> None:
+    """Record a person's row linked to an account or unlinked from one: the account then marks
+    (or no longer marks) the activities that name this person (``permissions.can_mark``)."""
+    if person.user_id == before:
+        return
+    where = (
+        f"«{person.full_name}» ({person.organisation})" if person.organisation_id else f"«{person.full_name}»"
+    )
+    accounts = get_user_model()._default_manager.in_bulk([pk for pk in (before, person.user_id) if pk])
+    if before in accounts:
+        account_record(request, accounts[before], f"больше не связан с сотрудником {where}")
+    if person.user_id in accounts:
+        account_record(
+            request, accounts[person.user_id], f"связан с сотрудником {where}: отмечает его мероприятия"
+        )
 
 
 # --- Files that leave the portal.

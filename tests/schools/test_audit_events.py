@@ -259,3 +259,46 @@ def test_the_log_lists_these_events_for_the_superuser_only(admin_client, client,
     staff.save()
     client.force_login(staff)
     assert client.get(reverse("admin:schools_accessevent_changelist")).status_code == 403
+
+
+def test_linking_a_person_to_an_account_and_back_is_recorded(admin_client, superuser, school6):
+    """The link gives the account the marking of every row that names the person."""
+    from schools.models import Person
+
+    person = Person.objects.filter(organisation=school6, user__isnull=True).first() or Person.objects.create(
+        organisation=school6, full_name="Петрова А.А.", position="учитель"
+    )
+    account = get_user_model().objects.create_user("petrova")
+    change = reverse("admin:schools_person_change", args=[person.pk])
+    data = form_data(admin_client.get(change))
+    assert admin_client.post(change, {**data, "user": account.pk}, **WHERE).status_code == 302
+    assert admin_client.post(change, {**data, "user": ""}, **WHERE).status_code == 302
+    linked, unlinked = events(AccessEvent.Kind.USER_RIGHTS_CHANGED)
+    assert (linked.user, linked.address, linked.object_pk) == (superuser, "10.20.30.40", str(account.pk))
+    assert (
+        linked.detail
+        == f"petrova: связан с сотрудником «{person.full_name}» (МОБУ СОШ № 6): отмечает его мероприятия"
+    )
+    assert unlinked.detail == f"petrova: больше не связан с сотрудником «{person.full_name}» (МОБУ СОШ № 6)"
+
+
+def test_linking_a_person_in_the_organisation_inline_is_recorded(admin_client, school6):
+    from schools.models import Person
+
+    Person.objects.create(organisation=school6, full_name="Сидоров П.П.", position="учитель")
+    change = reverse("admin:schools_organisation_change", args=[school6.pk])
+    data = form_data(admin_client.get(change))
+    account = get_user_model().objects.create_user("sidorov")
+    free = next(
+        i for i in range(int(data["people-TOTAL_FORMS"])) if data[f"people-{i}-full_name"] == "Сидоров П.П."
+    )
+    assert admin_client.post(change, {**data, f"people-{free}-user": account.pk}, **WHERE).status_code == 302
+    (event,) = events(AccessEvent.Kind.USER_RIGHTS_CHANGED)
+    assert (
+        event.detail
+        == "sidorov: связан с сотрудником «Сидоров П.П.» (МОБУ СОШ № 6): отмечает его мероприятия"
+    )
+    # Saving the page again, with nothing changed, records nothing more.
+    data = form_data(admin_client.get(change))
+    admin_client.post(change, data, **WHERE)
+    assert len(events(AccessEvent.Kind.USER_RIGHTS_CHANGED)) == 1
