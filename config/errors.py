@@ -18,6 +18,8 @@ CREDENTIALS_IN_URL = re.compile(r"^[a-z][a-z0-9+.-]*://[^/@\s]*:[^/@\s]*@", re.I
 
 class ExceptionReporterFilter(SafeExceptionReporterFilter):
     def cleanse_setting(self, key, value):
-        if isinstance(value, str) and CREDENTIALS_IN_URL.match(value):
+        # str(): a lazy setting (django-axes sets AXES_USERNAME_FORM_FIELD lazily) passes for a
+        # str but is not one for the regular expression.
+        if isinstance(value, str) and CREDENTIALS_IN_URL.match(str(value)):
             return self.cleansed_substitute
         return super().cleanse_setting(key, value)

@@ -156,6 +156,14 @@ def test_a_password_inside_a_url_never_reaches_an_error_report():
     assert meta["SITE_URL"] == "https://roadmaps.example.ru"
 
 
+def test_an_error_report_lists_every_setting_lazy_ones_too():
+    """The debug page and the error mails list the settings: django-axes sets one of them
+    lazily, which once broke the report itself (every 404 of the development server a 500)."""
+    safe = ExceptionReporterFilter().get_safe_settings()
+    assert safe["AXES_USERNAME_FORM_FIELD"] == "username"
+    assert safe["SECRET_KEY"] != settings.SECRET_KEY
+
+
 @pytest.mark.django_db
 def test_a_missing_page_answers_the_russian_404_without_the_url_list(client):
     response = client.get("/no-such-page/")
