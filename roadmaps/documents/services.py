@@ -20,7 +20,7 @@ from django.utils import timezone
 
 from roadmaps.documents.importer import import_roadmap, summary
 from roadmaps.models import Activity, ImportDraft, Roadmap, Section, TargetIndicator, check_period
-from roadmaps.services.loading import roadmap_load
+from roadmaps.services.loading import roadmap_load, schools_in_registry
 from schools.models import Organisation
 from schools.uploads import Kind, UnsafeFile, check_upload
 
@@ -227,6 +227,14 @@ def duplicates(data: dict[str, Any], owner: Organisation) -> QuerySet[Roadmap]:
         period_start=data["period_start"],
         period_end=data["period_end"],
     ).order_by("-created_at")
+
+
+def schools_unknown(data: dict[str, Any], owner: Organisation) -> list[str]:
+    """The schools the file lists that the owner's municipality's registry does not have: the
+    department's import adds them to the registry on confirm, a school's import leaves them out
+    (``loading.schools_in_registry``). The preview names them, so that neither happens unseen."""
+    names = [school["name"] for school in data.get("schools", [])]
+    return [name for name, school in schools_in_registry(owner, names).items() if school is None]
 
 
 @transaction.atomic

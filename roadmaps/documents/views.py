@@ -36,6 +36,7 @@ from roadmaps.documents.services import (
     draft_save,
     duplicates,
     row_values,
+    schools_unknown,
 )
 from roadmaps.documents.tasks import build_document_later, read_import_later
 from roadmaps.models import Activity, Executor, ImportDraft, Roadmap
@@ -421,6 +422,8 @@ def import_preview(request: HttpRequest, token) -> HttpResponse:
         "approval": data.get("approval", {}),
         "data": data,
         "duplicates": list(duplicates(data, draft.owner)[:5]),
+        "schools_unknown": schools_unknown(data, draft.owner),
+        "owner_is_school": draft.owner.kind == Organisation.Kind.SCHOOL,
         "page": page,
         "pages": _page_links(page, pages),
         "first_row": start + 1,

@@ -538,26 +538,42 @@ class _RowLoader:
         Executor.objects.bulk_create(e for a in self.activities for e in _named_executors(a, resolver))
 
 
+def schools_in_registry(owner: Organisation, names: list[str]) -> dict[str, Organisation | None]:
+    """Each name of a roadmap's list of schools, with the school of the owner's municipality it
+    names in the registry (compared by ``school_key``: «МОБУ СОШ № 6» and «СОШ №6» are one), or
+    None when the registry has no such school. One query, over the municipality's schools."""
+    registry = {
+        school_key(school.name): school
+        for school in Organisation.objects.schools().filter(
+            region=owner.region, municipality=owner.municipality
+        )
+    }
+    return {name: registry.get(school_key(name)) for name in names}
+
+
 def _load_schools_and_people(*, roadmap: Roadmap, data: dict[str, Any], adds_to_registry: bool) -> None:
     """The roadmap's schools (and their directors, its people); without ``adds_to_registry``
     only the schools already in the registry are linked, and nobody is added."""
     owner = roadmap.owner
     academic_year = roadmap.academic_year
-    registry = Organisation.objects.schools().filter(region=owner.region, municipality=owner.municipality)
-    known = {} if adds_to_registry else {school_key(s.name): s for s in registry}
-    for school_data in data.get("schools", []):
-        if adds_to_registry:
-            school, _ = Organisation.objects.get_or_create(
+    schools_data = data.get("schools", [])
+    known = schools_in_registry(owner, [school_data["name"] for school_data in schools_data])
+    for school_data in schools_data:
+        school = known[school_data["name"]]
+        if school is None and not adds_to_registry:
+            continue
+        if school is None:
+            school = known[school_data["name"]] = Organisation.objects.create(
                 region=owner.region,
                 municipality=owner.municipality,
                 name=school_data["name"],
-                defaults={"kind": Organisation.Kind.SCHOOL},
+                kind=Organisation.Kind.SCHOOL,
             )
-        elif (school := known.get(school_key(school_data["name"]))) is None:
-            continue
         role = school_data.get("status", RoadmapSchool.Role.SUPERVISED)
         RoadmapSchool.objects.get_or_create(roadmap=roadmap, school=school, defaults={"role": role})
-        if role in SCHOOL_STATUS_FOR_ROLE:
+        # A school's status for the year is the department's to set (the registry), not a
+        # school's file's.
+        if role in SCHOOL_STATUS_FOR_ROLE and adds_to_registry:
             SchoolStatus.objects.get_or_create(
                 school=school, academic_year=academic_year, kind=SCHOOL_STATUS_FOR_ROLE[role]
             )
