@@ -13,6 +13,13 @@ from import_export import fields, resources, widgets
 from schools.models import AccessEvent, Membership, Municipality, Organisation, Person, Region
 
 
+def _text(attribute: str, column: str) -> fields.Field:
+    """A text column: an empty cell is the empty text the portal stores for it. Without this an
+    empty XLSX cell reads as None, and the admin could not import its own export of a school
+    with no short name («NOT NULL constraint failed»)."""
+    return fields.Field(attribute, column, widget=widgets.CharWidget(allow_blank=True))
+
+
 class _LookupWidget(widgets.ForeignKeyWidget):
     """A foreign key by name, with a Russian message when nothing (or too much) matches."""
 
@@ -67,11 +74,11 @@ class OrganisationWidget(_LookupWidget):
 class OrganisationResource(resources.ModelResource):
     region = fields.Field("region", "Регион", widget=RegionWidget())
     municipality = fields.Field("municipality", "Муниципалитет", widget=MunicipalityWidget())
-    name = fields.Field("name", "Полное название")
-    short_name = fields.Field("short_name", "Краткое название")
+    name = _text("name", "Полное название")
+    short_name = _text("short_name", "Краткое название")
     kind = fields.Field("kind", "Тип")
-    email = fields.Field("email", "Электронная почта")
-    website = fields.Field("website", "Сайт")
+    email = _text("email", "Электронная почта")
+    website = _text("website", "Сайт")
 
     class Meta:
         model = Organisation
@@ -82,12 +89,12 @@ class OrganisationResource(resources.ModelResource):
 
 
 class PersonResource(resources.ModelResource):
-    full_name = fields.Field("full_name", "ФИО")
-    position = fields.Field("position", "Должность")
+    full_name = _text("full_name", "ФИО")
+    position = _text("position", "Должность")
     municipality = fields.Field("organisation__municipality__name", "Муниципалитет", readonly=True)
     organisation = fields.Field("organisation", "Организация", widget=OrganisationWidget())
     is_head = fields.Field("is_head", "Руководитель", widget=widgets.BooleanWidget())
-    email = fields.Field("email", "Электронная почта")
+    email = _text("email", "Электронная почта")
 
     class Meta:
         model = Person
@@ -100,10 +107,10 @@ class PersonResource(resources.ModelResource):
 class UserResource(resources.ModelResource):
     """Accounts without passwords or admin rights: people set their password by reset."""
 
-    username = fields.Field("username", "Логин")
-    last_name = fields.Field("last_name", "Фамилия")
-    first_name = fields.Field("first_name", "Имя")
-    email = fields.Field("email", "Электронная почта")
+    username = _text("username", "Логин")
+    last_name = _text("last_name", "Фамилия")
+    first_name = _text("first_name", "Имя")
+    email = _text("email", "Электронная почта")
     is_active = fields.Field("is_active", "Активен", widget=widgets.BooleanWidget())
 
     class Meta:
@@ -138,7 +145,7 @@ class AccessEventResource(resources.ModelResource):
 
     at = fields.Field("at", "Когда", widget=widgets.DateTimeWidget("%d.%m.%Y %H:%M:%S"))
     kind = fields.Field("get_kind_display", "Событие", readonly=True)
-    username = fields.Field("username", "Логин")
+    username = _text("username", "Логин")
     address = fields.Field("address", "IP-адрес")
     object_type = fields.Field("object_type", "Тип объекта")
     object_pk = fields.Field("object_pk", "Номер объекта")

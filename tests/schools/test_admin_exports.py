@@ -6,8 +6,9 @@ import csv
 import io
 
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
-from openpyxl import load_workbook
+from openpyxl import Workbook, load_workbook
 
 from monitoring.models import ExamResult
 from schools.models import Organisation
@@ -71,3 +72,36 @@ def test_the_admin_csv_neutralises_a_formula_start(client, superuser, hostile):
         v for v in next(r for r in rows if "'" + NAME in r) if v.startswith("'")
     ]
     assert all(line.startswith('"') for line in text.splitlines() if line)
+
+
+def test_the_admin_imports_its_own_xlsx_back_with_empty_texts_kept_empty(client, superuser):
+    """A school with no short name, e-mail or site goes out and comes back unchanged, and a
+    change made in the file is saved (before, the empty cells came back as None and the import
+    failed on «NOT NULL constraint failed: schools_organisation.short_name»)."""
+    school = Organisation.objects.get(name="МОБУ СОШ № 6")
+    school.short_name, school.email, school.website = "", "", ""
+    school.save(update_fields=["short_name", "email", "website"])
+    client.force_login(superuser)
+    book = load_workbook(io.BytesIO(_export(client, "admin:schools_organisation_export", TextXLSX)))
+    header, *rows = [list(r) for r in book.active.iter_rows(values_only=True)]
+    row = next(r for r in rows if r[header.index("Полное название")] == "МОБУ СОШ № 6")
+    assert row[header.index("Краткое название")] in (None, "")  # an empty cell, as Excel keeps it
+    row[header.index("Сайт")] = "https://school6.example.ru"
+    edited = Workbook()
+    edited.active.append(header)
+    edited.active.append(row)
+    out = io.BytesIO()
+    edited.save(out)
+
+    url = reverse("admin:schools_organisation_import")
+    form = client.get(url).context["form"]
+    index = next(i for i, label in form.fields["format"].choices if label == TextXLSX().get_title())
+    upload = SimpleUploadedFile("школы.xlsx", out.getvalue())
+    response = client.post(url, {"import_file": upload, "format": index, "resource": 0})
+    result = response.context["result"]
+    assert not result.has_errors() and not result.has_validation_errors()
+    confirm = response.context["confirm_form"]
+    done = client.post(reverse("admin:schools_organisation_process_import"), confirm.initial)
+    assert done.status_code == 302
+    school.refresh_from_db()
+    assert (school.short_name, school.email, school.website) == ("", "", "https://school6.example.ru")
