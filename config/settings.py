@@ -79,7 +79,7 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     # Content-Security-Policy and Permissions-Policy headers (see their block below).
-    "csp.middleware.CSPMiddleware",
+    "config.csp.PortalCSPMiddleware",
     "django_permissions_policy.PermissionsPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -253,10 +253,7 @@ if HTTPS:
 _CSP_DIRECTIVES = {
     "default-src": ["'self'"],
     "script-src": ["'self'"],
-    # The one inline handler of a library page: django-import-export's export form calls
-    # onSelectToggleChange(event) from its «Select all» box. The hash admits that exact text and
-    # nothing else ('unsafe-hashes' covers attributes only, never a <script> block).
-    "script-src-attr": ["'unsafe-hashes'", "'sha256-wid4zL8fR53ZYy1ljOepzR77Dn6vWUUxuNnnWWBP3I8='"],
+    # The admin alone adds the hash of one library handler (config/csp.py).
     "style-src": ["'self'", "'unsafe-inline'"],
     # data: for Bootstrap's icons inside its stylesheet (select arrows, the menu button).
     "img-src": ["'self'", "data:"],

@@ -64,8 +64,19 @@ def test_every_page_runs_only_the_portals_own_scripts(pages):
         assert policy["base-uri"] == ["'self'"], kind
         assert policy["form-action"] == ["'self'"], kind
         header = response["Content-Security-Policy"]
-        assert "'unsafe-inline'" not in " ".join(policy["script-src"] + policy["script-src-attr"]), kind
+        assert "'unsafe-inline'" not in " ".join(policy["script-src"] + policy.get("script-src-attr", [])), (
+            kind
+        )
         assert "'unsafe-eval'" not in header, kind
+
+
+def test_only_the_admin_allows_the_one_library_handler_by_its_hash(pages):
+    for kind, response in pages.items():
+        handlers = directives(response).get("script-src-attr")
+        if kind.startswith("admin"):
+            assert handlers == ["'unsafe-hashes'", "'sha256-wid4zL8fR53ZYy1ljOepzR77Dn6vWUUxuNnnWWBP3I8='"]
+        else:
+            assert handlers is None, kind
 
 
 def test_only_the_embed_may_be_framed_by_other_sites(pages):
