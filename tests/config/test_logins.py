@@ -33,6 +33,7 @@ def test_five_wrong_passwords_lock_the_right_one_out(client, user, url):
     assert response.status_code == 429
     html = response.content.decode()
     assert "Вход временно заблокирован" in html and "30 мин." in html
+    assert f'href="{reverse("password_reset")}"' in html  # a forgotten password has a way out
     assert "_auth_user_id" not in client.session
 
 
