@@ -58,8 +58,8 @@ def with_zeros(content: bytes, megabytes: int) -> bytes:
     return out.getvalue()
 
 
-@pytest.fixture(scope="module")
-def good_docx() -> bytes:
+def small_docx() -> bytes:
+    """A two-row Word roadmap table (the hostile-file catalogue starts from it too)."""
     document = Document()
     table = document.add_table(rows=2, cols=4)
     for row, texts in zip(
@@ -72,6 +72,11 @@ def good_docx() -> bytes:
     out = io.BytesIO()
     document.save(out)
     return out.getvalue()
+
+
+@pytest.fixture(scope="module")
+def good_docx() -> bytes:
+    return small_docx()
 
 
 @pytest.fixture(params=["check_upload", "import_roadmap"])

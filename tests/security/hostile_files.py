@@ -23,7 +23,6 @@ import zipfile
 from dataclasses import dataclass, field
 from functools import cache
 
-from docx import Document
 from openpyxl import Workbook
 
 from schools.uploads import MB
@@ -33,6 +32,7 @@ from tests.roadmaps.test_uploads import (
     lying_docx,
     ole_file,
     replace_part,
+    small_docx,
     with_zeros,
     zip_of,
 )
@@ -70,21 +70,6 @@ class Hostile:
 
     def __str__(self) -> str:
         return self.name
-
-
-def _docx() -> bytes:
-    document = Document()
-    table = document.add_table(rows=2, cols=4)
-    for row, texts in zip(
-        table.rows,
-        [["№", "Мероприятие", "Сроки", "Ответственный"], ["1.", "Анализ", "Май 2020", "УО"]],
-        strict=True,
-    ):
-        for cell, text in zip(row.cells, texts, strict=True):
-            cell.text = text
-    out = io.BytesIO()
-    document.save(out)
-    return out.getvalue()
 
 
 def _xlsx(rows=(("Школа", "Год"), ("СОШ № 6", 2025))) -> bytes:
@@ -135,7 +120,7 @@ def _random(size: int, seed: int) -> bytes:
 
 @cache
 def catalogue() -> tuple[Hostile, ...]:
-    docx, xlsx = _docx(), _xlsx()
+    docx, xlsx = small_docx(), _xlsx()
     return (
         # --- Decompression bombs: refused from the ZIP's directory, nothing unpacked.
         Hostile("бомба.docx", with_zeros(docx, 300), DOCX_TYPE, ALL, bomb=True),
