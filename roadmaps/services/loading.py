@@ -541,11 +541,14 @@ class _RowLoader:
 def schools_in_registry(owner: Organisation, names: list[str]) -> dict[str, Organisation | None]:
     """Each name of a roadmap's list of schools, with the school of the owner's municipality it
     names in the registry (compared by ``school_key``: «МОБУ СОШ № 6» and «СОШ №6» are one), or
-    None when the registry has no such school. One query, over the municipality's schools."""
+    None when the registry has no such school. One query, over the municipality's schools (none
+    for an empty list)."""
+    if not names:
+        return {}
     registry = {
         school_key(school.name): school
         for school in Organisation.objects.schools().filter(
-            region=owner.region, municipality=owner.municipality
+            region_id=owner.region_id, municipality_id=owner.municipality_id
         )
     }
     return {name: registry.get(school_key(name)) for name in names}
