@@ -92,8 +92,12 @@ class TextXLSX(base_formats.XLSX):
             for row in dataset:
                 sheet.append(text_row(sheet, row))
         except IllegalCharacterError as exc:
-            # The library's XLSX says the same, without the value (it could be reflected).
-            raise ValueError("export failed due to IllegalCharacterError") from exc
+            # The admin shows this message (not the value: it could be reflected), as the
+            # library's own XLSX does, but in Russian.
+            raise ValueError(
+                "Выгрузка в XLSX не удалась: в тексте есть управляющий символ, которого Excel не "
+                "допускает. Выгрузите в CSV или уберите символ из записи."
+            ) from exc
         out = io.BytesIO()
         book.save(out)
         return out.getvalue()

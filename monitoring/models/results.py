@@ -13,6 +13,7 @@ from django.db import models
 from django.db.models import F, Q
 from django.utils import timezone
 
+from roadmaps.models import ExpiringQuerySet
 from schools.models import Municipality, Organisation
 
 
@@ -158,14 +159,6 @@ def preview_expiry():
     return timezone.now() + PREVIEW_LIFETIME
 
 
-class ResultsImportPreviewQuerySet(models.QuerySet):
-    def expired(self, *, now=None) -> ResultsImportPreviewQuerySet:
-        return self.filter(expires_at__lte=now or timezone.now())
-
-    def live(self, *, now=None) -> ResultsImportPreviewQuerySet:
-        return self.filter(expires_at__gt=now or timezone.now())
-
-
 class ResultsImportPreview(models.Model):
     """An uploaded results file as read, between the upload and «Загрузить»: kept in the
     database so that every web worker sees it, with or without Redis."""
@@ -190,7 +183,7 @@ class ResultsImportPreview(models.Model):
     created_at = models.DateTimeField("загружен", auto_now_add=True)
     expires_at = models.DateTimeField("хранится до", default=preview_expiry)
 
-    objects = ResultsImportPreviewQuerySet.as_manager()
+    objects = ExpiringQuerySet.as_manager()
 
     class Meta:
         verbose_name = "предпросмотр загрузки результатов"

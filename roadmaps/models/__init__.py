@@ -12,7 +12,7 @@ Each imports only the ones before it in this list (marks the rows, rows the road
 """
 
 from roadmaps.models.imports import DRAFT_LIFETIME, ImportDraft, ImportDraftQuerySet
-from roadmaps.models.jobs import JOB_LIFETIME, ExportJob, ExportJobQuerySet
+from roadmaps.models.jobs import JOB_LIFETIME, ExpiringQuerySet, ExportJob
 from roadmaps.models.marks import Comment, CompletionMark, Evidence, evidence_upload_to
 from roadmaps.models.roadmap import (
     DOCUMENT_CASES,
@@ -49,7 +49,7 @@ __all__ = [
     "Evidence",
     "Executor",
     "ExportJob",
-    "ExportJobQuerySet",
+    "ExpiringQuerySet",
     "ImportDraft",
     "ImportDraftQuerySet",
     "OutsideTrashManager",

@@ -18,11 +18,14 @@ def job_expiry() -> timezone.datetime:
     return timezone.now() + JOB_LIFETIME
 
 
-class ExportJobQuerySet(models.QuerySet):
-    def expired(self, *, now=None) -> ExportJobQuerySet:
+class ExpiringQuerySet(models.QuerySet):
+    """Rows kept until their ``expires_at``: an export job here, a results-import preview in
+    monitoring. ``live`` for the pages, ``expired`` for the purges."""
+
+    def expired(self, *, now=None) -> ExpiringQuerySet:
         return self.filter(expires_at__lte=now or timezone.now())
 
-    def live(self, *, now=None) -> ExportJobQuerySet:
+    def live(self, *, now=None) -> ExpiringQuerySet:
         return self.filter(expires_at__gt=now or timezone.now())
 
 
@@ -41,7 +44,7 @@ class ExportJob(models.Model):
     created_at = models.DateTimeField("запрошен", auto_now_add=True)
     expires_at = models.DateTimeField("хранится до", default=job_expiry)
 
-    objects = ExportJobQuerySet.as_manager()
+    objects = ExpiringQuerySet.as_manager()
 
     class Meta:
         verbose_name = "задание на выгрузку"

@@ -105,3 +105,13 @@ def test_the_admin_imports_its_own_xlsx_back_with_empty_texts_kept_empty(client,
     assert done.status_code == 302
     school.refresh_from_db()
     assert (school.short_name, school.email, school.website) == ("", "", "https://school6.example.ru")
+
+
+def test_a_control_character_excel_refuses_is_said_in_russian(client, superuser):
+    school = Organisation.objects.get(name="МОБУ СОШ № 6")
+    school.short_name = "СОШ\x01№ 6"
+    school.save(update_fields=["short_name"])
+    client.force_login(superuser)
+    page = _export(client, "admin:schools_organisation_export", TextXLSX).decode()
+    assert "Выгрузка в XLSX не удалась: в тексте есть управляющий символ" in page
+    assert "IllegalCharacterError" not in page
