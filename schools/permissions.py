@@ -3,11 +3,18 @@ apps (``roadmaps.permissions``, ``monitoring.permissions``) start from the roles
 
 - Not visible: 404, so an outsider cannot even learn that an object exists.
 
-Rules:
-- a region: superusers and the regional viewers of that region;
-- a municipality: its department staff and coordinators, the region's viewers, superusers;
+Rules of reading:
+- a region: superusers, the regional viewers and the region staff of that region;
+- a municipality: its department staff and coordinators, the region's viewers and staff,
+  superusers;
 - a school: whoever sees its municipality or region, its principal, its mentor school and the
-  schools it mentors.
+  schools it mentors. A mentor school's director reads the schools it mentors through the
+  mentor pairs: one login serves both.
+
+Rules of running the registry and the people (``can_manage_*``): a municipality's schools,
+statuses, pairs, coordinators and users are run by its department staff and by the region
+staff of its region; a region's municipalities and department staff by its region staff;
+everything by superusers. Seen but not run: 403 (``PermissionDenied``).
 
 Each rule is written twice on purpose, as a queryset for lists and as a ``can_see_*`` test on an
 object already in hand (breadcrumbs, links) that costs no query; tests/schools/test_permissions.py
@@ -18,6 +25,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from django.core.exceptions import PermissionDenied
 from django.db.models import Q, QuerySet
 from django.shortcuts import get_object_or_404
 
@@ -45,6 +53,7 @@ class UserScope:
     assigned_schools: set[int] = field(default_factory=set)
     staff_organisations: set[int] = field(default_factory=set)
     regions: set[int] = field(default_factory=set)
+    region_staff_regions: set[int] = field(default_factory=set)
     person_id: int | None = None
 
     @property
@@ -77,11 +86,16 @@ def scope_of(user) -> UserScope:
                 scope.mentor_schools.add(org.pk)
             elif m.role == Membership.Role.REGIONAL_VIEWER:
                 scope.regions.add(org.region_id)
+            elif m.role == Membership.Role.REGION_STAFF:
+                scope.regions.add(org.region_id)
+                scope.region_staff_regions.add(org.region_id)
         scope.person_id = Person.objects.filter(user=user).values_list("pk", flat=True).first()
-        if scope.mentor_schools:
-            scope.mentee_schools = set(
-                MentorPair.objects.filter(mentor__in=scope.mentor_schools).values_list("mentee", flat=True)
-            )
+        if scope.mentor_schools or scope.principal_schools:
+            # A director of a mentor school mentors through the pairs, without a second role.
+            pairs = MentorPair.objects.filter(mentor__in=scope.mentor_schools | scope.principal_schools)
+            for mentor, mentee in pairs.values_list("mentor", "mentee"):
+                scope.mentor_schools.add(mentor)
+                scope.mentee_schools.add(mentee)
         if scope.person_id and scope.coordinator_municipalities:
             scope.assigned_schools = set(
                 CoordinatorAssignment.objects.filter(coordinator_id=scope.person_id).values_list(
@@ -111,6 +125,27 @@ def get_region_for_user(user, pk: int) -> Region:
     return get_object_or_404(visible_regions(user), pk=pk)
 
 
+def can_manage_region(user, region: Region) -> bool:
+    """Runs the region's municipalities and their department staff."""
+    scope = scope_of(user)
+    return scope.is_superuser or region.pk in scope.region_staff_regions
+
+
+def managed_regions(user) -> QuerySet[Region]:
+    scope = scope_of(user)
+    if scope.is_superuser:
+        return Region.objects.all()
+    return Region.objects.filter(pk__in=scope.region_staff_regions)
+
+
+def get_region_for_manager(user, pk: int) -> Region:
+    """404 when the user does not see the region, 403 when they see it but do not run it."""
+    region = get_region_for_user(user, pk)
+    if not can_manage_region(user, region):
+        raise PermissionDenied("Регионом управляют специалисты региона.")
+    return region
+
+
 # --- Municipalities -----------------------------------------------------------------------
 
 
@@ -132,6 +167,39 @@ def can_see_municipality(user, municipality: Municipality) -> bool:
 
 def get_municipality_for_user(user, pk: int) -> Municipality:
     return get_object_or_404(visible_municipalities(user).select_related("region"), pk=pk)
+
+
+def can_manage_municipality(user, municipality: Municipality) -> bool:
+    """Runs the municipality's registry of schools and its users."""
+    scope = scope_of(user)
+    return (
+        scope.is_superuser
+        or municipality.pk in scope.staff_municipalities
+        or municipality.region_id in scope.region_staff_regions
+    )
+
+
+def managed_municipalities(user) -> QuerySet[Municipality]:
+    scope = scope_of(user)
+    if scope.is_superuser:
+        return Municipality.objects.all()
+    return Municipality.objects.filter(
+        Q(pk__in=scope.staff_municipalities) | Q(region__in=scope.region_staff_regions)
+    )
+
+
+def manages_anything(user) -> bool:
+    """Whether the «Школы» and «Пользователи» pages are the user's: no query."""
+    scope = scope_of(user)
+    return scope.is_superuser or bool(scope.staff_municipalities or scope.region_staff_regions)
+
+
+def get_municipality_for_manager(user, pk: int) -> Municipality:
+    """404 when the user does not see the municipality, 403 when they see it but do not run it."""
+    municipality = get_municipality_for_user(user, pk)
+    if not can_manage_municipality(user, municipality):
+        raise PermissionDenied("Реестр муниципалитета ведут специалисты управления образования.")
+    return municipality
 
 
 # --- Schools ------------------------------------------------------------------------------
@@ -159,3 +227,21 @@ def can_see_school(user, school: Organisation) -> bool:
 
 def get_school_for_user(user, pk: int) -> Organisation:
     return get_object_or_404(visible_schools(user).select_related("municipality__region"), pk=pk)
+
+
+def can_manage_school(user, school: Organisation) -> bool:
+    """Edits the school's card, statuses, pairs, coordinators and its people's accounts."""
+    scope = scope_of(user)
+    return (
+        scope.is_superuser
+        or school.municipality_id in scope.staff_municipalities
+        or school.region_id in scope.region_staff_regions
+    )
+
+
+def get_school_for_manager(user, pk: int) -> Organisation:
+    """404 when the user does not see the school, 403 when they see it but do not run it."""
+    school = get_school_for_user(user, pk)
+    if not can_manage_school(user, school):
+        raise PermissionDenied("Карточку школы ведут специалисты управления образования.")
+    return school

@@ -1,4 +1,5 @@
-"""Who takes part: regions, municipalities, organisations, people and their roles."""
+"""Who takes part and where: regions, municipalities, organisations, people, their roles,
+school statuses, mentor pairs and coordinators; and the academic year."""
 
 from __future__ import annotations
 
@@ -12,6 +13,7 @@ from django.db import models
 from django.db.models import Case, F, Q, When
 from django.db.models.functions import ExtractYear
 from django.utils import timezone
+from simple_history.models import HistoricalRecords
 
 
 def validate_timezone(value: str) -> None:
@@ -47,6 +49,25 @@ def academic_year_bounds(start_year: int) -> tuple[date, date]:
 def academic_year_label(start_year: int) -> str:
     """2022 -> «2022/2023»: an academic year runs 1 September – 31 August."""
     return f"{start_year}/{start_year + 1}"
+
+
+def validate_inn(value: str) -> None:
+    """An ИНН is 10 digits (an organisation) or 12 (a person), with its check digits."""
+    if not value.isdigit() or len(value) not in (10, 12):
+        raise ValidationError("ИНН — 10 цифр (у организации) или 12 (у физического лица).")
+    digits = [int(c) for c in value]
+
+    def check(weights: list[int]) -> int:
+        return sum(w * d for w, d in zip(weights, digits, strict=False)) % 11 % 10
+
+    if len(value) == 10:
+        valid = check([2, 4, 10, 3, 5, 9, 4, 6, 8]) == digits[9]
+    else:
+        valid = check([7, 2, 4, 10, 3, 5, 9, 4, 6, 8]) == digits[10] and (
+            check([3, 7, 2, 4, 10, 3, 5, 9, 4, 6, 8]) == digits[11]
+        )
+    if not valid:
+        raise ValidationError("В ИНН ошибка: не сходится контрольная цифра. Проверьте его по выписке ЕГРЮЛ.")
 
 
 class Region(models.Model):
@@ -110,10 +131,14 @@ class Organisation(models.Model):
     kind = models.CharField("тип", max_length=20, choices=Kind.choices, default=Kind.SCHOOL)
     name = models.CharField("полное название", max_length=500)
     short_name = models.CharField("краткое название", max_length=200, blank=True)
+    # ИНН: 10 digits for an organisation (12 would be a person's; schools are organisations).
+    inn = models.CharField("ИНН", max_length=12, blank=True, validators=[validate_inn])
+    address = models.CharField("адрес", max_length=500, blank=True)
     email = models.EmailField("электронная почта", blank=True)
     website = models.URLField("сайт", blank=True)
 
     objects = OrganisationQuerySet.as_manager()
+    history = HistoricalRecords(verbose_name="история организации")
 
     class Meta:
         verbose_name = "организация"
@@ -169,6 +194,8 @@ class Person(models.Model):
         verbose_name="пользователь",
     )
 
+    history = HistoricalRecords(verbose_name="история сотрудника")
+
     class Meta:
         verbose_name = "сотрудник"
         verbose_name_plural = "сотрудники"
@@ -211,6 +238,8 @@ class SchoolStatus(models.Model):
     )
     kind = models.CharField("статус", max_length=20, choices=Kind.choices)
 
+    history = HistoricalRecords(verbose_name="история статусов")
+
     class Meta:
         verbose_name = "статус школы"
         verbose_name_plural = "статусы школ"
@@ -244,6 +273,8 @@ class MentorPair(models.Model):
     )
     academic_year = models.PositiveSmallIntegerField("учебный год", help_text="Год начала учебного года.")
 
+    history = HistoricalRecords(verbose_name="история пар наставничества")
+
     class Meta:
         verbose_name = "пара наставничества"
         verbose_name_plural = "пары наставничества"
@@ -264,6 +295,9 @@ class Membership(models.Model):
         PRINCIPAL = "principal", "Директор школы"
         MENTOR = "mentor", "Школа-наставник"
         REGIONAL_VIEWER = "regional_viewer", "Наблюдатель региона"
+        # Of the region's ministry or institute: runs the region's municipalities and their
+        # department staff, as department staff run their schools and people.
+        REGION_STAFF = "region_staff", "Специалист региона"
 
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL, models.CASCADE, related_name="memberships", verbose_name="пользователь"
@@ -272,6 +306,8 @@ class Membership(models.Model):
         Organisation, models.CASCADE, related_name="memberships", verbose_name="организация"
     )
     role = models.CharField("роль", max_length=20, choices=Role.choices)
+
+    history = HistoricalRecords(verbose_name="история ролей")
 
     class Meta:
         verbose_name = "роль пользователя"
@@ -297,6 +333,8 @@ class CoordinatorAssignment(models.Model):
     )
     academic_year = models.PositiveSmallIntegerField("учебный год", help_text="Год начала учебного года.")
 
+    history = HistoricalRecords(verbose_name="история закреплений")
+
     class Meta:
         verbose_name = "закрепление координатора"
         verbose_name_plural = "закрепления координаторов"
@@ -309,55 +347,3 @@ class CoordinatorAssignment(models.Model):
 
     def __str__(self) -> str:
         return f"{self.coordinator.full_name} — {self.school} ({academic_year_label(self.academic_year)})"
-
-
-class AccessEvent(models.Model):
-    """Who reached what, when and from where: the access log that 152-ФЗ asks a department to
-    be able to show (logins, roles, exports, downloads). Changes to data are in the change
-    history (django-simple-history), not here. Written by ``schools.audit.access_record``."""
-
-    class Kind(models.TextChoices):
-        LOGIN = "login", "Вход"
-        LOGIN_FAILED = "login_failed", "Неудачный вход"
-        LOGOUT = "logout", "Выход"
-        PASSWORD_RESET = "password_reset", "Запрос сброса пароля"
-        MEMBERSHIP_CREATED = "membership_created", "Роль выдана"
-        MEMBERSHIP_CHANGED = "membership_changed", "Роль изменена"
-        MEMBERSHIP_DELETED = "membership_deleted", "Роль отозвана"
-        USER_RIGHTS_CHANGED = "user_rights_changed", "Права пользователя изменены"
-        INVITATION_SENT = "invitation_sent", "Приглашение отправлено"
-        INVITATION_ACCEPTED = "invitation_accepted", "Приглашение принято"
-        EXPORT = "export", "Выгрузка данных"
-        EVIDENCE_DOWNLOAD = "evidence_download", "Скачивание подтверждения"
-
-    at = models.DateTimeField("когда", default=timezone.now)
-    kind = models.CharField("событие", max_length=32, choices=Kind.choices)
-    user = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="access_events",
-        verbose_name="пользователь",
-    )
-    # The login as typed (a failed login has no user), kept when the account is deleted.
-    username = models.CharField("логин", max_length=150, blank=True)
-    address = models.GenericIPAddressField("IP-адрес", null=True, blank=True)
-    object_type = models.CharField("тип объекта", max_length=100, blank=True)
-    object_pk = models.CharField("номер объекта", max_length=64, blank=True)
-    detail = models.CharField("описание", max_length=500, blank=True)
-
-    class Meta:
-        verbose_name = "событие доступа"
-        verbose_name_plural = "журнал доступа"
-        ordering = ["-at"]
-        indexes = [
-            # The admin's list, newest first, and the nightly purge of events older than
-            # AUDIT_RETENTION_DAYS (``at < cutoff``).
-            models.Index(fields=["at"], name="access_event_at"),
-            # The admin's filter by user, newest first.
-            models.Index(fields=["user", "at"], name="access_event_user_at"),
-        ]
-
-    def __str__(self) -> str:
-        return f"{self.get_kind_display()}: {self.username or '—'}"
