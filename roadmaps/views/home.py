@@ -115,6 +115,8 @@ def my_activities(request: HttpRequest) -> HttpResponse:
         "groups": groups,
         "today": today,
         "schools": Organisation.objects.filter(pk__in=scope.principal_schools),
+        # A mentor school's director mentors through the pairs: the same login, below.
+        "cards": _school_cards(scope.mentee_schools, today) if scope.mentee_schools else [],
     }
     return render(request, "roadmaps/home_principal.html", context)
 

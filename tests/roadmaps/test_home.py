@@ -81,6 +81,32 @@ def test_the_mentor_starts_on_the_schools_it_mentors(client, mentor):
     assert "МАОУ СОШ № 12" not in html
 
 
+def test_a_mentor_schools_director_mentors_with_the_one_principal_login(client, django_user_model):
+    """Invited as the director of МОБУ лицей № 7, with no mentor role: the mentor pairs give the
+    mentor's view on the same start page, and the mentee's page opens."""
+    from schools.models import Membership, MentorPair, Organisation
+
+    lyceum = Organisation.objects.get(name__contains="лицей № 7")
+    director = django_user_model.objects.create_user("director7", password="x")
+    Membership.objects.create(user=director, organisation=lyceum, role=Membership.Role.PRINCIPAL)
+    mentees = Organisation.objects.filter(mentor_pairs__mentor=lyceum)
+    assert mentees.exists()
+    client.force_login(director)
+    html = client.get("/").content.decode()
+    assert "Мои мероприятия" in html
+    assert "Школы, которые мы сопровождаем" in html
+    for mentee in mentees:
+        assert str(mentee) in html
+        assert client.get(reverse("schools:school_detail", args=[mentee.pk])).status_code == 200
+    unpaired = Organisation.objects.schools().exclude(
+        pk__in=[lyceum.pk, *mentees.values_list("pk", flat=True)]
+    )
+    other = unpaired.filter(municipality=lyceum.municipality).exclude(
+        pk__in=MentorPair.objects.values_list("mentor", flat=True)
+    )
+    assert str(other.first()) not in html.split("Школы, которые мы сопровождаем")[1]
+
+
 def test_staff_start_on_the_roadmap_list(client, staff):
     client.force_login(staff)
     assert client.get("/").url == reverse("roadmaps:roadmap_list")
