@@ -111,7 +111,9 @@ class Contacts:
 
 
 def _contact(user) -> Contact:
-    return Contact(name=user.get_full_name() or user.get_username(), email=user.email)
+    # As the registry writes people: «Яковенко Т.К.», surname first.
+    name = f"{user.last_name} {user.first_name}".strip()
+    return Contact(name=name or user.get_username(), email=user.email)
 
 
 def department_staff(municipality: Municipality, *, limit: int = CONTACTS_LIMIT) -> list[Contact]:
