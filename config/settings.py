@@ -93,6 +93,9 @@ MIDDLEWARE = [
     "simple_history.middleware.HistoryRequestMiddleware",
     # Login lockout: answers a locked-out login with the lockout page; last, as axes asks.
     "axes.middleware.AxesMiddleware",
+    # The consent to the processing of personal data, asked of a logged-in user before any
+    # page (schools/consent/middleware.py); after auth and axes, which it reads.
+    "schools.consent.middleware.ConsentMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -324,6 +327,11 @@ AXES_CLIENT_IP_CALLABLE = "schools.accounts.client_ip"
 PASSWORD_RESET_LIMIT_PER_EMAIL = env.int("PASSWORD_RESET_LIMIT_PER_EMAIL", default=3)
 PASSWORD_RESET_LIMIT_PER_ADDRESS = env.int("PASSWORD_RESET_LIMIT_PER_ADDRESS", default=20)
 PASSWORD_RESET_WINDOW_MINUTES = env.int("PASSWORD_RESET_WINDOW_MINUTES", default=60)
+
+# The consent to the processing of personal data (152-ФЗ): every user but the superusers accepts
+# the text in force (published in the admin) before using the portal. Off only where the
+# operator collects the consents on paper.
+PERSONAL_DATA_CONSENT_REQUIRED = env.bool("PERSONAL_DATA_CONSENT_REQUIRED", default=True)
 
 # Error pages never show settings or the environment; the development debug page (DEBUG=1)
 # hides credentials written inside URLs as well (DATABASE_URL, EMAIL_URL, REDIS_URL).

@@ -350,3 +350,8 @@ class AccessEventAdmin(RecordedExportMixin, admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None) -> bool:
         return False
+
+
+# --- consent ---
+# The personal-data consent texts and acceptances: their admin lives in its slice.
+from schools.consent import admin as consent_admin  # noqa: E402, F401

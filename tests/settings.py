@@ -22,6 +22,11 @@ if not REDIS_URL:
     CELERY_RESULT_BACKEND = None
     CELERY_TASK_ALWAYS_EAGER = True
 
+# The suite logs users in with force_login and opens their pages at once: the consent page
+# would stand before every one of them. tests/schools/consent/ turns it on (the ``settings``
+# fixture) and tries it, the end-to-end flow included.
+PERSONAL_DATA_CONSENT_REQUIRED = False
+
 # The reminder tests start a real Celery worker in another process, which cannot open
 # SQLite's in-memory test database: on SQLite the test database of every run is a file,
 # private to the run. Said here, once, so that the database is the same whichever tests

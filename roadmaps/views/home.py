@@ -28,6 +28,7 @@ from roadmaps.obligations import (
     progress_by_school,
     state_of,
 )
+from schools.consent.queries import has_no_role
 from schools.models import Organisation
 from schools.permissions import scope_of
 
@@ -88,6 +89,9 @@ def home(request: HttpRequest) -> HttpResponse:
     if scope.regions and not scope.municipalities:
         # A regional viewer follows progress rather than single roadmaps.
         return redirect("monitoring:dashboard_home")
+    if has_no_role(request.user):
+        # Not an empty list of roadmaps: a page that says whom to ask for a role.
+        return redirect("schools:no_role")
     return redirect("roadmaps:roadmap_list")
 
 

@@ -89,6 +89,8 @@ def launched(tmp_path_factory, smtp_sink):
         STATIC_ROOT=str(home / "static"),
         MEDIA_ROOT=str(home / "media"),
         EMAIL_URL=f"smtp://127.0.0.1:{smtp_sink.port}",
+        # As in the suite's settings: the tests here log in and go straight to their pages.
+        PERSONAL_DATA_CONSENT_REQUIRED="0",
     )
     log = home / "serve.log"
     process = subprocess.Popen(

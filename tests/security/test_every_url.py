@@ -217,6 +217,10 @@ OWN: dict[str, str] = {
     "monitoring:calendar_revoke": "revokes the user's own calendar link",
     "password_change": "the user's own password",
     "password_change_done": "a message after the user's own password change",
+    # --- consent ---
+    "schools:consent": "the consent in force, accepted or declined by the user for themselves",
+    "schools:consent_text": "the consent in force and the user's own acceptance of it",
+    "schools:no_role": "the user's own lack of a role and whom to ask (redirects users with a role home)",
 }
 
 # URLs open without logging in, each with its reason, and the address it is tried at: a token
