@@ -164,6 +164,20 @@ TARGETS: dict[str, Kwargs] = {
     "monitoring:public_page_settings": roadmap,
     "monitoring:public_page_update": roadmap,
     "schools:school_detail": school,
+    # --- registry ---
+    "schools:registry_region": lambda w: {"pk": w.region.pk},
+    "schools:registry_municipality_create": lambda w: {"pk": w.region.pk},
+    "schools:registry_municipality": municipality,
+    "schools:registry_school_add": municipality,
+    "schools:registry_pair_create": municipality,
+    "schools:registry_coordinator_create": municipality,
+    "schools:registry_school_edit": school,
+    "schools:registry_statuses": school,
+    "schools:registry_school_history": school,
+    "schools:registry_pair_delete": lambda w: {"pk": w.pair.pk},
+    "schools:registry_coordinator_delete": lambda w: {"pk": w.assignment.pk},
+    "schools:registry_restore": lambda w: {"kind": "pair", "history_id": w.deleted_pair},
+    # --- end of registry ---
 }
 
 # The URLs of a school's own things, tried by the principal and the mentor on another school
@@ -217,6 +231,9 @@ OWN: dict[str, str] = {
     "monitoring:calendar_revoke": "revokes the user's own calendar link",
     "password_change": "the user's own password",
     "password_change_done": "a message after the user's own password change",
+    # --- registry ---
+    "schools:registry": "redirects to, or lists, the municipalities the user runs",
+    # --- end of registry ---
 }
 
 # URLs open without logging in, each with its reason, and the address it is tried at: a token
