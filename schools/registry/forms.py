@@ -30,6 +30,8 @@ class Styled(forms.Form):
                 else "form-control form-control-sm"
             )
             f.widget.attrs.setdefault("class", css)
+            if isinstance(f, forms.ModelChoiceField):
+                f.empty_label = "— выберите —"
 
     def full_clean(self):
         super().full_clean()

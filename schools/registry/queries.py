@@ -241,7 +241,7 @@ def school_history(school: Organisation) -> list[Change]:
                     record.history_date,
                     record.history_user,
                     f"{label}: {_name(record)}",
-                    ACTIONS[record.history_type],
+                    record.history_change_reason or ACTIONS[record.history_type],
                     changes,
                 )
             )

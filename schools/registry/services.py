@@ -143,6 +143,9 @@ def coordinator_unassign(*, assignment: CoordinatorAssignment, by) -> int:
         return CoordinatorAssignment.history.filter(id=pk, history_type="-").latest("history_date").history_id
 
 
+RESTORED = "возвращено"  # the history's word for a row brought back
+
+
 class AlreadyThere(Exception):
     """The deleted row is back already, or the same pair or assignment was made again."""
 
@@ -153,6 +156,7 @@ def deleted_restore(*, record, by):
     if model.objects.filter(pk=record.id).exists():
         raise AlreadyThere
     instance = record.instance
+    instance._change_reason = RESTORED
     try:
         with transaction.atomic():
             _as(instance, by).save(force_insert=True)

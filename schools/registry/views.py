@@ -37,6 +37,14 @@ def _year(request: HttpRequest) -> int:
     return int(value) if value.isdigit() and 2000 <= int(value) <= 2100 else current_academic_year()
 
 
+def _school(request: HttpRequest, pk: int):
+    """The school the user runs; a regional one (no municipality) has no registry here."""
+    school = get_school_for_manager(request.user, pk)
+    if school.municipality_id is None:
+        raise PermissionDenied("Школа не относится к муниципалитету: её карточку ведут в администрировании.")
+    return school
+
+
 def _back(municipality_pk: int, year: int) -> str:
     return reverse("schools:registry_municipality", args=[municipality_pk]) + f"?year={year}"
 
@@ -99,7 +107,8 @@ def registry_municipality(request: HttpRequest, pk: int, forms: dict | None = No
         "years": [(y, academic_year_label(y)) for y in years],
         "status": status,
         "text": text,
-        "kinds": SchoolStatus.Kind.choices,
+        # «ШНОР», not the whole sentence, in the filter.
+        "kinds": [(value, label.split(" — ")[0]) for value, label in SchoolStatus.Kind.choices],
         "page": page,
         "rows": rows,
         "query": urlencode({k: v for k, v in {"year": year, "status": status, "q": text}.items() if v}),
@@ -129,7 +138,7 @@ def registry_school_add(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 def registry_school_edit(request: HttpRequest, pk: int) -> HttpResponse:
-    school = get_school_for_manager(request.user, pk)
+    school = _school(request, pk)
     municipality = school.municipality
     form = SchoolForm(
         request.POST or None, municipality=municipality, school=school, initial=SchoolForm.initial_of(school)
@@ -154,7 +163,7 @@ def registry_school_edit(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def registry_statuses(request: HttpRequest, pk: int) -> HttpResponse:
-    school = get_school_for_manager(request.user, pk)
+    school = _school(request, pk)
     form = StatusesForm(request.POST)
     if not form.is_valid():
         messages.error(request, "Статусы не сохранены: не указан учебный год.")
@@ -255,7 +264,7 @@ def registry_restore(request: HttpRequest, kind: str, history_id: int) -> HttpRe
 
 @login_required
 def registry_school_history(request: HttpRequest, pk: int) -> HttpResponse:
-    school = get_school_for_manager(request.user, pk)
+    school = _school(request, pk)
     context = {
         "school": school,
         "municipality": school.municipality,

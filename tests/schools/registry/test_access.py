@@ -60,3 +60,11 @@ def test_region_staff_run_every_municipality_of_their_region(client, region_staf
             assert client.get(url).status_code == 200, url
     kozelsk = Organisation.objects.get(name__contains="Козельский").municipality
     assert client.get(reverse("schools:registry_municipality", args=[kozelsk.pk])).status_code == 404
+
+
+def test_a_regional_school_without_a_municipality_is_left_to_the_admin(client, region_staff, taganrog):
+    school = Organisation.objects.create(region=taganrog.region, name="ГБОУ РО «Школа-интернат»")
+    client.force_login(region_staff)
+    response = client.get(reverse("schools:registry_school_edit", args=[school.pk]))
+    assert response.status_code == 403
+    assert "ведут в администрировании" in response.content.decode()

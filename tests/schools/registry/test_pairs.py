@@ -62,6 +62,8 @@ def test_a_deleted_pair_comes_back_with_its_id(client, staff, lyceum7, school6):
     back = MentorPair.objects.get(pk=pair.pk)
     assert (back.mentor_id, back.mentee_id, back.academic_year) == (lyceum7.pk, school6.pk, 2026)
     assert back.history.latest().history_user == staff
+    history = client.get(reverse("schools:registry_school_history", args=[school6.pk])).context["entries"]
+    assert [e.action for e in history[:2]] == ["возвращено", "удалено"]
     again = client.post(restore, follow=True)
     assert "Возвращать нечего" in again.content.decode()
 
