@@ -6,7 +6,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
 from schools.models import CoordinatorAssignment, MentorPair, academic_year_label
-from schools.permissions import can_see_school, get_school_for_user
+from schools.permissions import can_manage_school, can_see_school, get_school_for_user
 
 
 @login_required
@@ -21,6 +21,7 @@ def school_detail(request: HttpRequest, pk: int) -> HttpResponse:
     pairs = MentorPair.objects.filter(Q(mentor=school) | Q(mentee=school)).select_related("mentor", "mentee")
     context = {
         "school": school,
+        "can_manage": can_manage_school(request.user, school),
         "director": school.people.filter(is_head=True).first(),
         "statuses": statuses,
         # (pair, the other school, whether this school mentors, whether the user may open the other)

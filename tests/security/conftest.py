@@ -48,7 +48,16 @@ from roadmaps.models import (
     TrashEntry,
 )
 from roadmaps.services.trash import activity_trash
-from schools.models import Membership, Municipality, Organisation, Region, SchoolStatus
+from schools.models import (
+    CoordinatorAssignment,
+    Membership,
+    MentorPair,
+    Municipality,
+    Organisation,
+    Person,
+    Region,
+    SchoolStatus,
+)
 from tests.monitoring.world import World
 
 # In every name of both worlds: no page a persona gets may contain it.
@@ -154,6 +163,7 @@ class Foreign(World):
             sheet="",
             rows=[],
         )
+        _registry_rows(self, mentor=self.school2, mentee=self.school)
 
     def snapshot(self) -> dict:
         """Every row of this world, as it stands."""
@@ -281,6 +291,7 @@ class City(Neighbour):
             )
             for k in ("results", "olympiad")
         )
+        _registry_rows(self, mentor=Organisation.objects.get(name="МОБУ СОШ № 16"), mentee=self.school)
 
     def snapshot(self) -> dict:
         orgs = list(Organisation.objects.filter(municipality=self.municipality).values_list("pk", flat=True))
@@ -298,8 +309,30 @@ class City(Neighbour):
         return {name: _rows(qs) for name, qs in rows.items()}
 
 
+# --- registry ---
+def _registry_rows(world, *, mentor: Organisation, mentee: Organisation) -> None:
+    """The registry's rows of a world: a mentor pair, a coordinator's assignment, and a pair
+    deleted, whose history record «Вернуть» points at."""
+    world.pair = MentorPair.objects.create(mentor=mentor, mentee=mentee, academic_year=2025)
+    coordinator = Person.objects.filter(organisation__municipality=mentee.municipality_id).exclude(
+        organisation__kind=Organisation.Kind.SCHOOL
+    ).first() or Person.objects.create(full_name=f"{MARKER} К.К.", organisation=mentee)
+    world.assignment = CoordinatorAssignment.objects.get_or_create(
+        coordinator=coordinator, school=mentee, academic_year=2025
+    )[0]
+    deleted = MentorPair.objects.create(mentor=mentor, mentee=mentee, academic_year=2024)
+    deleted_id = deleted.pk
+    deleted.delete()
+    world.deleted_pair = MentorPair.history.get(id=deleted_id, history_type="-").history_id
+
+
+# --- end of registry ---
+
+
 def _school_rows(orgs: list[int], users: list[int]) -> dict:
     return dict(
+        mentor_pairs=MentorPair.objects.filter(mentee__in=orgs),  # registry
+        coordinator_assignments=CoordinatorAssignment.objects.filter(school__in=orgs),  # registry
         exam_results=ExamResult.objects.filter(school__in=orgs),
         olympiad_results=OlympiadResult.objects.filter(school__in=orgs),
         indicator_values=IndicatorValue.objects.filter(school__in=orgs),

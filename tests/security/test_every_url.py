@@ -164,6 +164,20 @@ TARGETS: dict[str, Kwargs] = {
     "monitoring:public_page_settings": roadmap,
     "monitoring:public_page_update": roadmap,
     "schools:school_detail": school,
+    # --- registry ---
+    "schools:registry_region": lambda w: {"pk": w.region.pk},
+    "schools:registry_municipality_create": lambda w: {"pk": w.region.pk},
+    "schools:registry_municipality": municipality,
+    "schools:registry_school_add": municipality,
+    "schools:registry_pair_create": municipality,
+    "schools:registry_coordinator_create": municipality,
+    "schools:registry_school_edit": school,
+    "schools:registry_statuses": school,
+    "schools:registry_school_history": school,
+    "schools:registry_pair_delete": lambda w: {"pk": w.pair.pk},
+    "schools:registry_coordinator_delete": lambda w: {"pk": w.assignment.pk},
+    "schools:registry_restore": lambda w: {"kind": "pair", "history_id": w.deleted_pair},
+    # --- end of registry ---
 }
 
 # The URLs of a school's own things, tried by the principal and the mentor on another school
@@ -221,6 +235,9 @@ OWN: dict[str, str] = {
     "schools:consent": "the consent in force, accepted or declined by the user for themselves",
     "schools:consent_text": "the consent in force and the user's own acceptance of it",
     "schools:no_role": "the user's own lack of a role and whom to ask (redirects users with a role home)",
+    # --- registry ---
+    "schools:registry": "redirects to, or lists, the municipalities the user runs",
+    # --- end of registry ---
 }
 
 # URLs open without logging in, each with its reason, and the address it is tried at: a token
