@@ -1,7 +1,7 @@
 from __future__ import annotations
 
 from django import forms
-from django.contrib.auth.password_validation import password_validators_help_text_html, validate_password
+from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
 
 from schools.models import Membership, Organisation
@@ -58,7 +58,7 @@ class AcceptForm(BootstrapForm):
         label="Пароль",
         strip=False,
         widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
-        help_text=password_validators_help_text_html(),
+        help_text="Не короче 8 символов, не только цифры, не похож на ваше имя и адрес почты.",
     )
     password2 = forms.CharField(
         label="Пароль ещё раз",

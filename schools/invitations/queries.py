@@ -72,9 +72,13 @@ class Adoption:
         return {stage: counted.get(stage, 0) for stage in Stage.LABELS}
 
 
+# The roles a school's director holds: a mentor school's director may hold the mentor's.
+DIRECTOR_ROLES = (Membership.Role.PRINCIPAL, Membership.Role.MENTOR)
+
+
 def adoption_of(municipality: Municipality, *, now=None) -> Adoption:
-    """Each school of the municipality: its director has logged in (a principal's account of
-    the school has a last login), is invited or has an account not used yet (an invitation
+    """Each school of the municipality: its director has logged in (a principal's or mentor's
+    account of the school has a last login), is invited or has an account not used yet (an invitation
     open and not expired, or a principal's account that never logged in), or has no account.
     Four queries whatever the number of schools."""
     now = now or timezone.now()
@@ -87,7 +91,7 @@ def adoption_of(municipality: Municipality, *, now=None) -> Adoption:
     }
     logins: dict[int, list] = {}
     for school_id, last_login in Membership.objects.filter(
-        organisation__in=schools, role=Membership.Role.PRINCIPAL, user__is_active=True
+        organisation__in=schools, role__in=DIRECTOR_ROLES, user__is_active=True
     ).values_list("organisation", "user__last_login"):
         logins.setdefault(school_id, []).append(last_login)
     invited = set(

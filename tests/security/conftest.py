@@ -154,6 +154,8 @@ class Foreign(World):
             sheet="",
             rows=[],
         )
+        # --- invitations ---
+        self.invitation = _invitation(self.school, self.staff)
 
     def snapshot(self) -> dict:
         """Every row of this world, as it stands."""
@@ -281,6 +283,8 @@ class City(Neighbour):
             )
             for k in ("results", "olympiad")
         )
+        # --- invitations ---
+        self.invitation = _invitation(self.school, staff)
 
     def snapshot(self) -> dict:
         orgs = list(Organisation.objects.filter(municipality=self.municipality).values_list("pk", flat=True))
@@ -298,8 +302,34 @@ class City(Neighbour):
         return {name: _rows(qs) for name, qs in rows.items()}
 
 
+# --- invitations ---
+def _invitation(school, by):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from schools.models import Invitation
+
+    return Invitation.objects.create(
+        email=f"invited-{school.pk}@example.org",
+        full_name=f"{MARKER} Б.Б.",
+        role=Membership.Role.PRINCIPAL,
+        organisation=school,
+        invited_by=by,
+        expires_at=timezone.now() + timedelta(days=7),
+        token_hash=secrets.token_hex(32),
+    )
+
+
 def _school_rows(orgs: list[int], users: list[int]) -> dict:
+    from schools.models import Invitation, Person
+
     return dict(
+        # --- invitations ---
+        invitations=Invitation.objects.filter(organisation__in=orgs),
+        people=Person.objects.filter(organisation__in=orgs),
+        memberships=Membership.objects.filter(organisation__in=orgs),
+        accounts=get_user_model().objects.filter(pk__in=users).values("pk", "is_active", "password"),
         exam_results=ExamResult.objects.filter(school__in=orgs),
         olympiad_results=OlympiadResult.objects.filter(school__in=orgs),
         indicator_values=IndicatorValue.objects.filter(school__in=orgs),
