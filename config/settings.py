@@ -230,6 +230,8 @@ SOFFICE_TIMEOUT = env.int("SOFFICE_TIMEOUT", default=120)
 
 # The access log (schools/audit.py) keeps events this many days; a nightly task deletes older ones.
 AUDIT_RETENTION_DAYS = env.int("AUDIT_RETENTION_DAYS", default=365)
+# An invitation's link by e-mail (schools/invitations) works this many days, once.
+INVITATION_VALID_DAYS = env.int("INVITATION_VALID_DAYS", default=7)
 
 # Sessions are in the database (Django's default): every web worker sees every login.
 

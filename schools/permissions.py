@@ -31,6 +31,7 @@ from django.shortcuts import get_object_or_404
 
 from schools.models import (
     CoordinatorAssignment,
+    Invitation,
     Membership,
     MentorPair,
     Municipality,
@@ -245,3 +246,77 @@ def get_school_for_manager(user, pk: int) -> Organisation:
     if not can_manage_school(user, school):
         raise PermissionDenied("Карточку школы ведут специалисты управления образования.")
     return school
+
+
+# --- People's accounts: who may give which role where (schools/invitations) ---------------
+
+SCHOOL_ROLES = frozenset({Membership.Role.PRINCIPAL})
+MUNICIPAL_ROLES = frozenset({Membership.Role.COORDINATOR, Membership.Role.STAFF})
+REGIONAL_ROLES = frozenset({Membership.Role.REGION_STAFF, Membership.Role.REGIONAL_VIEWER})
+
+
+def roles_grantable(user, organisation: Organisation) -> frozenset[str]:
+    """The roles ``user`` may give (by invitation) and take away in ``organisation``: the one
+    rule of the users pages, the invitation form and the services.
+
+    A municipality's runners (its department staff, the region's staff) give a school its
+    principal, the municipality's other organisations their coordinators and staff; the
+    region's staff give its regional bodies their staff and viewers; superusers anything.
+    """
+    scope = scope_of(user)
+    if scope.is_superuser:
+        return frozenset(Membership.Role.values)
+    if organisation.municipality_id is None:
+        return REGIONAL_ROLES if organisation.region_id in scope.region_staff_regions else frozenset()
+    runs = (
+        organisation.municipality_id in scope.staff_municipalities
+        or organisation.region_id in scope.region_staff_regions
+    )
+    if not runs:
+        return frozenset()
+    return SCHOOL_ROLES if organisation.kind == Organisation.Kind.SCHOOL else MUNICIPAL_ROLES
+
+
+def visible_organisations(user) -> QuerySet[Organisation]:
+    """The organisations of the municipalities and regions the user sees."""
+    scope = scope_of(user)
+    if scope.is_superuser:
+        return Organisation.objects.all()
+    return Organisation.objects.filter(
+        Q(municipality__in=visible_municipalities(user)) | Q(municipality=None, region__in=scope.regions)
+    )
+
+
+def get_organisation_for_manager(user, pk: int) -> Organisation:
+    """404 when the user does not see the organisation, 403 when they give no role in it."""
+    organisation = get_object_or_404(visible_organisations(user).select_related("municipality"), pk=pk)
+    if not roles_grantable(user, organisation):
+        raise PermissionDenied("Учётные записи этой организации ведут специалисты управления образования.")
+    return organisation
+
+
+def get_user_for_manager(user, pk: int, organisation_pk: int):
+    """An account that has (or had) a role in an organisation the user runs, with that
+    organisation: 404 when either is not seen or the account never had a role there, 403 when
+    the organisation is seen but not run."""
+    from django.contrib.auth import get_user_model
+
+    organisation = get_organisation_for_manager(user, organisation_pk)
+    had_role = Q(memberships__organisation=organisation) | Q(
+        pk__in=Membership.history.filter(organisation_id=organisation.pk).values("user_id")
+    )
+    account = get_object_or_404(get_user_model().objects.filter(had_role).distinct(), pk=pk)
+    return account, organisation
+
+
+def get_invitation_for_manager(user, pk: int):
+    """404 when the user does not see the invitation's organisation, 403 when they do not run it."""
+    invitation = get_object_or_404(
+        Invitation.objects.filter(organisation__in=visible_organisations(user)).select_related(
+            "organisation", "invited_by"
+        ),
+        pk=pk,
+    )
+    if not roles_grantable(user, invitation.organisation):
+        raise PermissionDenied("Приглашениями этой организации ведают специалисты управления образования.")
+    return invitation

@@ -95,6 +95,12 @@ DEMO_USERS = [
         Membership.Role.REGIONAL_VIEWER,
     ),
     DemoUser(
+        "region_staff",
+        "специалист Министерства образования Ростовской области (ведёт муниципалитеты региона и их специалистов)",
+        ROSTOV_MINISTRY,
+        Membership.Role.REGION_STAFF,
+    ),
+    DemoUser(
         "uo_kozelsk",
         "специалист Отдела образования Козельского района (чужой муниципалитет)",
         KOZELSK_DEPARTMENT,

@@ -164,6 +164,8 @@ class Foreign(World):
             rows=[],
         )
         _registry_rows(self, mentor=self.school2, mentee=self.school)
+        # --- invitations ---
+        self.invitation = _invitation(self.school, self.staff)
 
     def snapshot(self) -> dict:
         """Every row of this world, as it stands."""
@@ -292,6 +294,8 @@ class City(Neighbour):
             for k in ("results", "olympiad")
         )
         _registry_rows(self, mentor=Organisation.objects.get(name="МОБУ СОШ № 16"), mentee=self.school)
+        # --- invitations ---
+        self.invitation = _invitation(self.school, staff)
 
     def snapshot(self) -> dict:
         orgs = list(Organisation.objects.filter(municipality=self.municipality).values_list("pk", flat=True))
@@ -327,12 +331,36 @@ def _registry_rows(world, *, mentor: Organisation, mentee: Organisation) -> None
 
 
 # --- end of registry ---
+# --- invitations ---
+def _invitation(school, by):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from schools.models import Invitation
+
+    return Invitation.objects.create(
+        email=f"invited-{school.pk}@example.org",
+        full_name=f"{MARKER} Б.Б.",
+        role=Membership.Role.PRINCIPAL,
+        organisation=school,
+        invited_by=by,
+        expires_at=timezone.now() + timedelta(days=7),
+        token_hash=secrets.token_hex(32),
+    )
 
 
 def _school_rows(orgs: list[int], users: list[int]) -> dict:
+    from schools.models import Invitation, Person
+
     return dict(
         mentor_pairs=MentorPair.objects.filter(mentee__in=orgs),  # registry
         coordinator_assignments=CoordinatorAssignment.objects.filter(school__in=orgs),  # registry
+        # --- invitations ---
+        invitations=Invitation.objects.filter(organisation__in=orgs),
+        people=Person.objects.filter(organisation__in=orgs),
+        memberships=Membership.objects.filter(organisation__in=orgs),
+        accounts=get_user_model().objects.filter(pk__in=users).values("pk", "is_active", "password"),
         exam_results=ExamResult.objects.filter(school__in=orgs),
         olympiad_results=OlympiadResult.objects.filter(school__in=orgs),
         indicator_values=IndicatorValue.objects.filter(school__in=orgs),

@@ -178,6 +178,17 @@ TARGETS: dict[str, Kwargs] = {
     "schools:registry_coordinator_delete": lambda w: {"pk": w.assignment.pk},
     "schools:registry_restore": lambda w: {"kind": "pair", "history_id": w.deleted_pair},
     # --- end of registry ---
+    # --- invitations ---
+    "schools:users_municipality": municipality,
+    "schools:invitation_create": municipality,
+    "schools:invitation_bulk": municipality,
+    "schools:users_region": lambda w: {"pk": w.region.pk},
+    "schools:invitation_create_region": lambda w: {"pk": w.region.pk},
+    "schools:invitation_resend": lambda w: {"pk": w.invitation.pk},
+    "schools:invitation_revoke": lambda w: {"pk": w.invitation.pk},
+    "schools:user_deactivate": lambda w: {"pk": w.principal.pk, "organisation_pk": w.school.pk},
+    "schools:user_reactivate": lambda w: {"pk": w.principal.pk, "organisation_pk": w.school.pk},
+    "schools:director_replace": school,
 }
 
 # The URLs of a school's own things, tried by the principal and the mentor on another school
@@ -238,6 +249,8 @@ OWN: dict[str, str] = {
     # --- registry ---
     "schools:registry": "redirects to, or lists, the municipalities the user runs",
     # --- end of registry ---
+    # --- invitations ---
+    "schools:users": "redirects to (or lists) the municipalities and regions the user runs",
 }
 
 # URLs open without logging in, each with its reason, and the address it is tried at: a token
@@ -262,6 +275,11 @@ PUBLIC: dict[str, tuple[str, Kwargs | None]] = {
     ),
     "monitoring:calendar_feed": (
         "the iCalendar feed: its token is the credential",
+        lambda w: {"token": secrets.token_urlsafe(32)},
+    ),
+    # --- invitations ---
+    "schools:invitation_accept": (
+        "the invitation's link from the mail, opened before there is an account: its token is the credential",
         lambda w: {"token": secrets.token_urlsafe(32)},
     ),
 }
