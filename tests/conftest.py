@@ -95,6 +95,13 @@ def region_viewer(db):
     return _user("region")
 
 
+@pytest.fixture
+def region_staff(db):
+    """Region staff of Минобразование Ростовской области: run every municipality of the region
+    (Таганрог among them), its schools and its people; see nothing of another region."""
+    return _user("region_staff")
+
+
 @pytest.fixture(scope="session")
 def smtp_sink():
     sink = SmtpSink()

@@ -4,17 +4,27 @@ and the screens that show a municipality agree on who may open it."""
 from __future__ import annotations
 
 import pytest
+from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.urls import reverse
 
 from schools.models import Municipality, Organisation, Region
 from schools.permissions import (
+    can_manage_municipality,
+    can_manage_region,
+    can_manage_school,
     can_see_municipality,
     can_see_region,
     can_see_school,
+    get_municipality_for_manager,
     get_municipality_for_user,
+    get_region_for_manager,
     get_region_for_user,
+    get_school_for_manager,
     get_school_for_user,
+    managed_municipalities,
+    managed_regions,
+    manages_anything,
     scope_of,
     visible_municipalities,
     visible_regions,
@@ -23,7 +33,16 @@ from schools.permissions import (
 
 pytestmark = pytest.mark.django_db
 
-PERSONAS = ["superuser", "staff", "coordinator", "principal", "mentor", "region_viewer", "outsider"]
+PERSONAS = [
+    "superuser",
+    "staff",
+    "coordinator",
+    "principal",
+    "mentor",
+    "region_viewer",
+    "region_staff",
+    "outsider",
+]
 ROSTOV, KALUGA = "Ростовская область", "Калужская область"
 TAGANROG, KOZELSK = "г. Таганрог", "Козельский район"
 SCHOOL6, LYCEUM7, SCHOOL34 = "МОБУ СОШ № 6", "МОБУ лицей № 7", "МОБУ СОШ № 34"
@@ -44,11 +63,12 @@ def _of(persona: str, model) -> set[str]:
     kozelsk_schools = _names(Organisation.objects.schools().filter(municipality__name=KOZELSK))
     taganrog_schools = _names(Organisation.objects.schools().filter(municipality__name=TAGANROG))
     expected = {
-        Region: {"region_viewer": {ROSTOV}},
+        Region: {"region_viewer": {ROSTOV}, "region_staff": {ROSTOV}},
         Municipality: {
             "staff": {TAGANROG},
             "coordinator": {TAGANROG},
             "region_viewer": _names(Municipality.objects.filter(region__name=ROSTOV)),
+            "region_staff": _names(Municipality.objects.filter(region__name=ROSTOV)),
             "outsider": {KOZELSK},
         },
         Organisation: {
@@ -58,7 +78,24 @@ def _of(persona: str, model) -> set[str]:
             # Its own school and the schools it mentors, this year and before.
             "mentor": {LYCEUM7, SCHOOL6, SCHOOL34},
             "region_viewer": rostov_schools,
+            "region_staff": rostov_schools,
             "outsider": kozelsk_schools,
+        },
+    }[model]
+    return _all(model) if persona == "superuser" else expected.get(persona, set())
+
+
+def _run_by(persona: str, model) -> set[str]:
+    """What each persona runs (the registry, the people): department staff their municipality,
+    region staff their region; readers nothing."""
+    rostov = Municipality.objects.filter(region__name=ROSTOV)
+    expected = {
+        Region: {"region_staff": {ROSTOV}},
+        Municipality: {"staff": {TAGANROG}, "region_staff": _names(rostov), "outsider": {KOZELSK}},
+        Organisation: {
+            "staff": _names(Organisation.objects.schools().filter(municipality__name=TAGANROG)),
+            "region_staff": _names(Organisation.objects.schools().filter(region__name=ROSTOV)),
+            "outsider": _names(Organisation.objects.schools().filter(municipality__name=KOZELSK)),
         },
     }[model]
     return _all(model) if persona == "superuser" else expected.get(persona, set())
@@ -92,6 +129,41 @@ def test_each_persona_sees_its_part_alike_in_the_list_the_getter_and_the_test(
         assert can_see(user, obj) == (obj.name in expected), obj.name
         if obj.name in expected:
             assert getter(user, obj.pk) == obj
+        else:
+            with pytest.raises(Http404):
+                getter(user, obj.pk)
+
+
+@pytest.mark.parametrize("persona", PERSONAS)
+@pytest.mark.parametrize(
+    ("model", "can_manage", "getter"),
+    [
+        (Region, can_manage_region, get_region_for_manager),
+        (Municipality, can_manage_municipality, get_municipality_for_manager),
+        (Organisation, can_manage_school, get_school_for_manager),
+    ],
+    ids=["regions", "municipalities", "schools"],
+)
+def test_each_persona_runs_its_part_alike_in_the_list_the_getter_and_the_test(
+    request, persona, model, can_manage, getter
+):
+    """Run: the getter hands it over. Seen but not run: 403. Not seen: 404, as for reading."""
+    user = request.getfixturevalue(persona)
+    run, seen = _run_by(persona, model), _of(persona, model)
+    assert run <= seen
+    if model is Municipality:
+        assert _names(managed_municipalities(user)) == run
+    if model is Region:
+        assert _names(managed_regions(user)) == run
+    assert manages_anything(user) == bool(_run_by(persona, Municipality) or _run_by(persona, Region))
+    everything = model.objects.schools() if model is Organisation else model.objects.all()
+    for obj in everything.select_related(*(["region"] if model is Municipality else [])):
+        assert can_manage(user, obj) == (obj.name in run), obj.name
+        if obj.name in run:
+            assert getter(user, obj.pk) == obj
+        elif obj.name in seen:
+            with pytest.raises(PermissionDenied):
+                getter(user, obj.pk)
         else:
             with pytest.raises(Http404):
                 getter(user, obj.pk)

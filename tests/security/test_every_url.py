@@ -25,7 +25,7 @@ from tests.security.conftest import MARKER, City, Foreign, Neighbour
 
 pytestmark = pytest.mark.django_db
 
-PERSONAS = ["staff", "coordinator", "principal", "mentor", "region_viewer", "outsider"]
+PERSONAS = ["staff", "coordinator", "principal", "mentor", "region_viewer", "region_staff", "outsider"]
 
 
 def _walk(resolver: URLResolver, namespace: str = "") -> list[str]:

@@ -19,7 +19,7 @@ from monitoring.demo.seed import (
 
 DEMO_WARNING = f"""
 !!! ВНИМАНИЕ: на этом портале есть демо-логины (admin, uo, coordinator, principal, mentor,
-!!! region, uo_kozelsk) с общим паролем «{DEMO_PASSWORD}», admin — суперпользователь.
+!!! region, region_staff, uo_kozelsk) с общим паролем «{DEMO_PASSWORD}», admin — суперпользователь.
 !!! Это демонстрационный портал. Для работы с настоящими данными используйте новую базу
 !!! без --demo и создайте своего администратора: manage.py createsuperuser.
 """

@@ -6,7 +6,6 @@ import re
 from urllib.parse import urlsplit
 
 import pytest
-from django.contrib.auth import get_user_model
 
 from config.celery import app
 from schools.models import Municipality, Organisation
@@ -47,11 +46,6 @@ def department(db) -> Organisation:
 @pytest.fixture
 def school16(taganrog) -> Organisation:
     return Organisation.objects.get(name="МОБУ СОШ № 16", municipality=taganrog)
-
-
-@pytest.fixture
-def region_staff(db):
-    return get_user_model().objects.get(username="region_staff")
 
 
 def link_in(message) -> str:

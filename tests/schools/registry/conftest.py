@@ -3,9 +3,8 @@
 from __future__ import annotations
 
 import pytest
-from django.contrib.auth import get_user_model
 
-from schools.models import Membership, Municipality, Organisation
+from schools.models import Municipality, Organisation
 
 
 def inn_of(nine: str) -> str:
@@ -17,15 +16,6 @@ def inn_of(nine: str) -> str:
 @pytest.fixture
 def taganrog(db) -> Municipality:
     return Municipality.objects.get(name="г. Таганрог")
-
-
-@pytest.fixture
-def region_staff(db, taganrog):
-    """A specialist of the Rostov region's ministry: runs every municipality of the region."""
-    ministry = Organisation.objects.filter(region=taganrog.region, municipality=None).first()
-    user = get_user_model().objects.create_user("region-staff", last_name="Регионова", first_name="Р.Р.")
-    Membership.objects.create(user=user, organisation=ministry, role=Membership.Role.REGION_STAFF)
-    return user
 
 
 @pytest.fixture
