@@ -355,3 +355,6 @@ class AccessEventAdmin(RecordedExportMixin, admin.ModelAdmin):
 # --- consent ---
 # The personal-data consent texts and acceptances: their admin lives in its slice.
 from schools.consent import admin as consent_admin  # noqa: E402, F401
+
+# --- invitations ---
+from schools.invitations import admin as invitations_admin  # noqa: E402, F401

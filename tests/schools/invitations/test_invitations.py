@@ -252,3 +252,24 @@ def test_an_existing_account_gets_the_role_after_logging_in_with_it(
     assert client.post(link).status_code == 302
     assert coordinator.memberships.filter(organisation=school16, role="principal").exists()
     assert coordinator.memberships.filter(role="coordinator").exists()
+
+
+def test_the_superuser_revokes_an_invitation_in_the_admin_and_its_link_dies(
+    client, superuser, staff, school16, invited
+):
+    invitation, link = invited(staff, school16)
+    client.force_login(superuser)
+    listing = client.get(reverse("admin:schools_invitation_changelist"))
+    assert listing.status_code == 200 and "novikova@example.org" in listing.content.decode()
+    assert (
+        "token_hash"
+        not in client.get(reverse("admin:schools_invitation_change", args=[invitation.pk])).content.decode()
+    )
+    done = client.post(
+        reverse("admin:schools_invitation_changelist"),
+        {"action": "revoke", "_selected_action": [invitation.pk]},
+        follow=True,
+    )
+    assert "Отозвано приглашений: 1." in done.content.decode()
+    page = client.__class__().get(link)
+    assert page.status_code == 410 and "отозвано" in text_of(page)
