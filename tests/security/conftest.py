@@ -48,11 +48,31 @@ from roadmaps.models import (
     TrashEntry,
 )
 from roadmaps.services.trash import activity_trash
-from schools.models import Membership, Municipality, Organisation, Region, SchoolStatus
+from schools.models import Membership, Municipality, Organisation, Region, RegistryImport, SchoolStatus
 from tests.monitoring.world import World
 
 # In every name of both worlds: no page a persona gets may contain it.
 MARKER = "Зазеркалье"
+
+
+# --- imports ---
+def _registry_draft(municipality, staff) -> RegistryImport:
+    """An unconfirmed registry upload of ``staff``: confirmed, it would add a school."""
+    import io
+
+    from openpyxl import Workbook
+
+    book = Workbook()
+    book.active.append(["Полное наименование", "Директор (ФИО)"])
+    book.active.append([f"МОБУ СОШ № 77 ({MARKER})", f"{MARKER} Б.Б."])
+    out = io.BytesIO()
+    book.save(out)
+    return RegistryImport.objects.create(
+        municipality=municipality, created_by=staff, file_name=f"{MARKER}.xlsx", content=out.getvalue()
+    )
+
+
+# --- end of imports ---
 
 
 def _mark_with_evidence(executor, window, by, comment: str) -> CompletionMark:
@@ -154,6 +174,7 @@ class Foreign(World):
             sheet="",
             rows=[],
         )
+        self.registry_draft = _registry_draft(self.municipality, self.staff)  # imports
 
     def snapshot(self) -> dict:
         """Every row of this world, as it stands."""
@@ -172,6 +193,7 @@ class Foreign(World):
             exports=ExportJob.objects.filter(user__in=users),
             import_drafts=ImportDraft.objects.filter(owner__in=orgs),
             results_previews=ResultsImportPreview.objects.filter(municipality=self.municipality),
+            registry_imports=RegistryImport.objects.filter(municipality=self.municipality),  # imports
             **_school_rows(orgs, users),
             **_roadmap_rows(roadmaps),
         )
@@ -281,6 +303,7 @@ class City(Neighbour):
             )
             for k in ("results", "olympiad")
         )
+        self.registry_draft = _registry_draft(self.municipality, staff)  # imports
 
     def snapshot(self) -> dict:
         orgs = list(Organisation.objects.filter(municipality=self.municipality).values_list("pk", flat=True))
@@ -292,6 +315,7 @@ class City(Neighbour):
             exports=ExportJob.objects.filter(user__in=users),
             import_drafts=ImportDraft.objects.filter(owner__in=orgs),
             results_previews=ResultsImportPreview.objects.filter(municipality=self.municipality),
+            registry_imports=RegistryImport.objects.filter(municipality=self.municipality),  # imports
             **_school_rows(orgs, users),
             **_roadmap_rows(roadmaps),
         )

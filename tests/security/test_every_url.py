@@ -164,6 +164,11 @@ TARGETS: dict[str, Kwargs] = {
     "monitoring:public_page_settings": roadmap,
     "monitoring:public_page_update": roadmap,
     "schools:school_detail": school,
+    # --- imports ---
+    "schools:import_upload": municipality,
+    "schools:import_template": municipality,
+    "schools:import_preview": lambda w: {"pk": w.registry_draft.pk},
+    # --- end of imports ---
 }
 
 # The URLs of a school's own things, tried by the principal and the mentor on another school
@@ -318,6 +323,9 @@ OWNERS = {
     "monitoring:results_import_preview": "staff",
     "monitoring:olympiad_import_preview": "staff",
     "monitoring:notification_open": "principal",
+    # --- imports ---
+    "schools:import_preview": "staff",
+    # --- end of imports ---
 }
 
 
