@@ -193,8 +193,8 @@ class SchoolRegistryResource(resources.ModelResource):
         self.by_inn = {o.inn: o for o in self.schools if o.inn}
         self.by_key: dict[tuple[str, str], list[Organisation]] = {}
         for school in self.schools:
-            for name in {school.name, school.short_name} - {""}:
-                self.by_key.setdefault(school_key(name), []).append(school)
+            for key in {school_key(name) for name in (school.name, school.short_name) if name}:
+                self.by_key.setdefault(key, []).append(school)
         self.people: dict[int, list[Person]] = {}
         for person in Person.objects.filter(organisation__in=[s.pk for s in self.schools]):
             self.people.setdefault(person.organisation_id, []).append(person)
@@ -279,10 +279,17 @@ class SchoolRegistryResource(resources.ModelResource):
         holder = self.names.get(fold(name))
         if holder is not None and holder != school:
             raise ValidationError(f"Название «{name}» уже носит другая организация муниципалитета.")
-        key = school.pk if school else ("inn", parsed.inn) if parsed.inn else school_key(name)
-        if key in self.seen:
-            raise ValidationError(f"Эта школа уже есть в строке {self.seen[key]}: одна школа — одна строка.")
-        self.seen[key] = parsed.line
+        # A row names its school by what it matched, its ИНН and its name: two rows that share
+        # any of them are the same school.
+        keys: list[object] = [("name", school_key(name))]
+        if school:
+            keys.append(school.pk)
+        if parsed.inn:
+            keys.append(("inn", parsed.inn))
+        earlier = next((self.seen[k] for k in keys if k in self.seen), None)
+        if earlier is not None:
+            raise ValidationError(f"Эта школа уже есть в строке {earlier}: одна школа — одна строка.")
+        self.seen.update(dict.fromkeys(keys, parsed.line))
         return school
 
     def import_instance(self, instance, row, **kwargs) -> None:

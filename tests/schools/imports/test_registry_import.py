@@ -85,6 +85,12 @@ def test_without_an_inn_a_school_is_matched_by_its_name_written_differently(taga
     assert school6.address == "г. Таганрог, ул. Новая, д. 1"
 
 
+def test_a_school_whose_short_name_says_the_same_is_still_one_match(taganrog, staff):
+    run(taganrog, staff, xlsx([school_row(1, inn="")]))  # «МОБУ СОШ № 901», «СОШ № 901»
+    summary = run(taganrog, staff, xlsx([school_row(1, inn="", name="МБОУ СОШ №901")]))
+    assert (summary.created, summary.updated, summary.errors) == (0, 1, [])
+
+
 def test_an_empty_cell_keeps_what_the_portal_has(taganrog, staff):
     run(taganrog, staff, xlsx([school_row(1)]))
     summary = run(taganrog, staff, xlsx([school_row(1, email="", address="", short_name="")]))
@@ -226,6 +232,11 @@ def test_errors_are_told_row_by_row_in_russian(taganrog, staff):
         (8, "«Учебный год»: «2026/2028» — годы должны идти подряд, например 2026/2027."),
         (9, "Эта школа уже есть в строке 2: одна школа — одна строка."),
     ]
+
+
+def test_a_new_school_written_twice_once_with_its_inn_is_one_school(taganrog, staff):
+    summary = run(taganrog, staff, xlsx([school_row(1), school_row(1, inn="", name="МБОУ СОШ №901")]))
+    assert summary.errors == [(3, "Эта школа уже есть в строке 2: одна школа — одна строка.")]
 
 
 def test_one_bad_row_and_nothing_is_imported(taganrog, staff):
