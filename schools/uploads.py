@@ -280,8 +280,12 @@ def _inflate(packed: memoryview) -> Iterator[bytes]:
 
 def check_parts(content: bytes, archive: zipfile.ZipFile, *, office: bool) -> None:
     """Every part unpacks to its declared size and every XML part parses without entities
-    (and, in Office XML, without a DTD); call after ``check_zip_limits``."""
+    (and, in Office XML, without a DTD); call after ``check_zip_limits``. A part named outside
+    the archive («../../evil.sh», «/etc/…») is refused: no office program writes one."""
     for entry in archive.infolist():
+        name = entry.filename.replace("\\", "/")
+        if name.startswith("/") or ".." in name.split("/"):
+            raise Damaged("Файл повреждён: в нём есть часть с недопустимым именем; файл не принят.")
         if entry.filename.endswith(XML_SUFFIXES):
             _check_xml(unpack(content, entry), forbid_dtd=office)
         else:

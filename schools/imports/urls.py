@@ -1,3 +1,11 @@
 from __future__ import annotations
 
-urlpatterns = []
+from django.urls import path
+
+from schools.imports import views
+
+urlpatterns = [
+    path("m/<int:pk>/", views.upload, name="import_upload"),
+    path("m/<int:pk>/template.xlsx", views.template, name="import_template"),
+    path("<int:pk>/", views.preview, name="import_preview"),
+]

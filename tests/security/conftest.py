@@ -56,12 +56,33 @@ from schools.models import (
     Organisation,
     Person,
     Region,
+    RegistryImport,
     SchoolStatus,
 )
 from tests.monitoring.world import World
 
 # In every name of both worlds: no page a persona gets may contain it.
 MARKER = "Зазеркалье"
+
+
+# --- imports ---
+def _registry_draft(municipality, staff) -> RegistryImport:
+    """An unconfirmed registry upload of ``staff``: confirmed, it would add a school."""
+    import io
+
+    from openpyxl import Workbook
+
+    book = Workbook()
+    book.active.append(["Полное наименование", "Директор (ФИО)"])
+    book.active.append([f"МОБУ СОШ № 77 ({MARKER})", f"{MARKER} Б.Б."])
+    out = io.BytesIO()
+    book.save(out)
+    return RegistryImport.objects.create(
+        municipality=municipality, created_by=staff, file_name=f"{MARKER}.xlsx", content=out.getvalue()
+    )
+
+
+# --- end of imports ---
 
 
 def _mark_with_evidence(executor, window, by, comment: str) -> CompletionMark:
@@ -166,6 +187,7 @@ class Foreign(World):
         _registry_rows(self, mentor=self.school2, mentee=self.school)
         # --- invitations ---
         self.invitation = _invitation(self.school, self.staff)
+        self.registry_draft = _registry_draft(self.municipality, self.staff)  # imports
 
     def snapshot(self) -> dict:
         """Every row of this world, as it stands."""
@@ -184,6 +206,7 @@ class Foreign(World):
             exports=ExportJob.objects.filter(user__in=users),
             import_drafts=ImportDraft.objects.filter(owner__in=orgs),
             results_previews=ResultsImportPreview.objects.filter(municipality=self.municipality),
+            registry_imports=RegistryImport.objects.filter(municipality=self.municipality),  # imports
             **_school_rows(orgs, users),
             **_roadmap_rows(roadmaps),
         )
@@ -296,6 +319,7 @@ class City(Neighbour):
         _registry_rows(self, mentor=Organisation.objects.get(name="МОБУ СОШ № 16"), mentee=self.school)
         # --- invitations ---
         self.invitation = _invitation(self.school, staff)
+        self.registry_draft = _registry_draft(self.municipality, staff)  # imports
 
     def snapshot(self) -> dict:
         orgs = list(Organisation.objects.filter(municipality=self.municipality).values_list("pk", flat=True))
@@ -307,6 +331,7 @@ class City(Neighbour):
             exports=ExportJob.objects.filter(user__in=users),
             import_drafts=ImportDraft.objects.filter(owner__in=orgs),
             results_previews=ResultsImportPreview.objects.filter(municipality=self.municipality),
+            registry_imports=RegistryImport.objects.filter(municipality=self.municipality),  # imports
             **_school_rows(orgs, users),
             **_roadmap_rows(roadmaps),
         )

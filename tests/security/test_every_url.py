@@ -189,6 +189,11 @@ TARGETS: dict[str, Kwargs] = {
     "schools:user_deactivate": lambda w: {"pk": w.principal.pk, "organisation_pk": w.school.pk},
     "schools:user_reactivate": lambda w: {"pk": w.principal.pk, "organisation_pk": w.school.pk},
     "schools:director_replace": school,
+    # --- imports ---
+    "schools:import_upload": municipality,
+    "schools:import_template": municipality,
+    "schools:import_preview": lambda w: {"pk": w.registry_draft.pk},
+    # --- end of imports ---
 }
 
 # The URLs of a school's own things, tried by the principal and the mentor on another school
@@ -357,6 +362,9 @@ OWNERS = {
     "monitoring:results_import_preview": "staff",
     "monitoring:olympiad_import_preview": "staff",
     "monitoring:notification_open": "principal",
+    # --- imports ---
+    "schools:import_preview": "staff",
+    # --- end of imports ---
 }
 
 

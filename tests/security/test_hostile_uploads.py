@@ -26,7 +26,7 @@ from monitoring.models import ExamResult, OlympiadResult, ResultsImportPreview
 from roadmaps.documents.services import draft_read
 from roadmaps.models import CompletionMark, Evidence, ImportDraft, Roadmap
 from roadmaps.permissions import editable_owners
-from schools.models import Membership, Municipality, Organisation, Person
+from schools.models import Membership, Municipality, Organisation, Person, RegistryImport
 from schools.resources import OrganisationResource
 from schools.spreadsheets import TextCSV, TextXLSX
 from tests.security.hostile_files import Hostile, catalogue
@@ -40,6 +40,7 @@ SIZE_REFUSALS = {
     "import": "ZIP-бомба",
     "results": "ZIP-бомба",
     "admin": "ZIP-бомба",
+    "registry": "ZIP-бомба",  # imports
 }
 KEPT_MODELS = [
     Evidence,
@@ -52,6 +53,7 @@ KEPT_MODELS = [
     Person,
     Membership,
     get_user_model(),
+    RegistryImport,  # imports: a refused registry is not kept as a draft
 ]
 
 
@@ -69,6 +71,9 @@ PORTAL = [
     "documents:import_upload",
     "monitoring:results_import",
     "monitoring:olympiad_import",
+    # --- imports ---
+    "schools:import_upload",
+    # --- end of imports ---
 ]
 UPLOADS = PORTAL + admin_imports()
 
@@ -167,6 +172,7 @@ POST = {
     "documents:import_upload": _import,
     "monitoring:results_import": _results("monitoring:results_import"),
     "monitoring:olympiad_import": _results("monitoring:olympiad_import"),
+    "schools:import_upload": _results("schools:import_upload"),  # imports: Таганрог's registry
 } | {name: _admin(name) for name in admin_imports()}
 
 
@@ -176,6 +182,7 @@ KINDS = {
     "documents:import_upload": "import",
     "monitoring:results_import": "results",
     "monitoring:olympiad_import": "results",
+    "schools:import_upload": "registry",  # imports
 }
 
 
@@ -266,6 +273,7 @@ def multipart_forms() -> dict[str, list[str]]:
 SELF_POSTING = {
     "templates/roadmaps/documents/import_upload.html": "documents:import_upload",
     "templates/monitoring/results/import_upload.html": "monitoring:results_import",
+    "templates/schools/imports/upload.html": "schools:import_upload",  # imports
 }
 # One template serves both results imports (ImportKind.upload_template extends it).
 SHARED_TEMPLATE_UPLOADS = {"monitoring:olympiad_import"}
