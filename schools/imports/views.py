@@ -4,7 +4,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
-from django.urls import NoReverseMatch, reverse
+from django.urls import reverse
 
 from schools.imports.forms import RegistryUploadForm
 from schools.imports.permissions import get_draft_for_user
@@ -16,10 +16,7 @@ XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 def _registry_url(municipality) -> str:
-    try:
-        return reverse("schools:registry_municipality", args=[municipality.pk])
-    except NoReverseMatch:  # the registry's municipality page comes with its own slice
-        return reverse("schools:registry")
+    return reverse("schools:registry_municipality", args=[municipality.pk])
 
 
 @login_required
