@@ -50,5 +50,5 @@ class InvitationAdmin(admin.ModelAdmin):
     def revoke(self, request, queryset) -> None:
         open_ones = [i for i in queryset if i.accepted_at is None and i.revoked_at is None]
         for invitation in open_ones:
-            invitation_revoke(invitation=invitation, by=request.user)
+            invitation_revoke(invitation=invitation, by=request.user, request=request)
         self.message_user(request, f"Отозвано приглашений: {len(open_ones)}.", messages.SUCCESS)

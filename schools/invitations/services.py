@@ -126,7 +126,7 @@ def invitation_resend(*, invitation: Invitation, by, request: HttpRequest | None
     return invitation
 
 
-def invitation_revoke(*, invitation: Invitation, by) -> None:
+def invitation_revoke(*, invitation: Invitation, by, request: HttpRequest | None = None) -> None:
     """The link stops working at once. Guarded: an invitation accepted meanwhile stays accepted."""
     _require_grantable(by, invitation.role, invitation.organisation)
     taken = Invitation.objects.filter(pk=invitation.pk, accepted_at=None, revoked_at=None).update(
@@ -134,6 +134,13 @@ def invitation_revoke(*, invitation: Invitation, by) -> None:
     )
     if taken != 1:
         raise ValidationError("Приглашение уже принято или отозвано.")
+    access_record(
+        request=request,
+        user=by,
+        kind=AccessEvent.Kind.INVITATION_REVOKED,
+        obj=invitation,
+        detail=f"Приглашение для {invitation.email} отозвано: {invitation.get_role_display()} — {invitation.organisation}",
+    )
 
 
 def invitation_is_for(account, invitation: Invitation) -> bool:

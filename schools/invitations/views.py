@@ -218,7 +218,7 @@ def invitation_resend(request: HttpRequest, pk: int) -> HttpResponse:
 def invitation_revoke(request: HttpRequest, pk: int) -> HttpResponse:
     invitation = get_invitation_for_manager(request.user, pk)
     try:
-        services.invitation_revoke(invitation=invitation, by=request.user)
+        services.invitation_revoke(invitation=invitation, by=request.user, request=request)
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
     else:

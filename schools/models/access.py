@@ -28,6 +28,7 @@ class AccessEvent(models.Model):
         USER_RIGHTS_CHANGED = "user_rights_changed", "Права пользователя изменены"
         INVITATION_SENT = "invitation_sent", "Приглашение отправлено"
         INVITATION_ACCEPTED = "invitation_accepted", "Приглашение принято"
+        INVITATION_REVOKED = "invitation_revoked", "Приглашение отозвано"
         EXPORT = "export", "Выгрузка данных"
         EVIDENCE_DOWNLOAD = "evidence_download", "Скачивание подтверждения"
 

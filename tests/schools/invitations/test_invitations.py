@@ -162,6 +162,9 @@ def test_a_revoked_link_no_longer_works(client, staff, school16, invited):
     invitation, link = invited(staff, school16)
     client.force_login(staff)
     assert client.post(reverse("schools:invitation_revoke", args=[invitation.pk])).status_code == 302
+    # The access log says who revoked it.
+    event = AccessEvent.objects.get(kind=AccessEvent.Kind.INVITATION_REVOKED, object_pk=str(invitation.pk))
+    assert event.user == staff and "novikova@example.org" in event.detail
     visitor = client.__class__()
     page = visitor.get(link)
     assert page.status_code == 410 and "отозвано" in text_of(page)
