@@ -17,7 +17,14 @@ app = Celery("roadmap_portal")
 app.config_from_object("django.conf:settings", namespace="CELERY")
 # The tasks live in the slices that own them (autodiscovery looks for ``<package>.tasks``).
 app.autodiscover_tasks(
-    ["schools", "roadmaps", "roadmaps.documents", "monitoring.reminders", "monitoring.results"]
+    [
+        "schools",
+        "schools.invitations",
+        "roadmaps",
+        "roadmaps.documents",
+        "monitoring.reminders",
+        "monitoring.results",
+    ]
 )
 
 # Periodic schedules live here, each with a comment saying when it fires.

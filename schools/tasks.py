@@ -7,10 +7,6 @@ from django.conf import settings
 from django.contrib.auth.forms import PasswordResetForm
 
 from schools.audit import access_events_purge
-
-# Defined in its slice (whose services enqueue it: a task here would make an import circle),
-# imported here so that the worker's autodiscovery of ``schools.tasks`` registers it.
-from schools.invitations.tasks import invitation_send  # noqa: F401
 from schools.russian import plural
 
 

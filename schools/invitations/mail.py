@@ -1,4 +1,4 @@
-"""The invitation's mail, sent by the worker (``schools.tasks.invitation_send``)."""
+"""The invitation's mail, sent by the worker (the task ``schools.invitation_send`` in tasks.py)."""
 
 from __future__ import annotations
 
