@@ -39,6 +39,7 @@ from schools.models import (
     validate_inn,
 )
 from schools.russian import fold, normalise_person_name, plain, school_key
+from schools.services import director_set, statuses_set
 
 Kind = SchoolStatus.Kind
 
@@ -343,37 +344,22 @@ class SchoolRegistryResource(resources.ModelResource):
             self._save_statuses(instance, parsed)
 
     def _save_director(self, school: Organisation, parsed: ParsedRow) -> None:
-        people = self.people.setdefault(school.pk, [])
-        head = self._head(school)
-        changed = False
-        if head is not None and fold(head.full_name) != fold(parsed.director):
-            head.is_head = False
-            self._save(head)
-            head = None
-        if head is None:
-            head = next((p for p in people if fold(p.full_name) == fold(parsed.director)), None)
-            if head is None:
-                head = Person(full_name=parsed.director, organisation=school, position="Директор")
-                people.append(head)
-            head.is_head = changed = True
-        if parsed.director_email and head.email != parsed.director_email:
-            head.email, changed = parsed.director_email, True
-        if changed:
-            self._save(head)
+        director_set(
+            school=school,
+            full_name=parsed.director,
+            email=parsed.director_email,
+            by=self.by,
+            people=self.people.setdefault(school.pk, []),
+        )
 
     def _save_statuses(self, school: Organisation, parsed: ParsedRow) -> None:
-        current = self.statuses.setdefault((school.pk, parsed.year), {})
-        for kind in set(current) - parsed.statuses:
-            status = current.pop(kind)
-            status._history_user = self.by
-            status.delete()
-        for kind in parsed.statuses - set(current):
-            current[kind] = self._save(SchoolStatus(school=school, academic_year=parsed.year, kind=kind))
-
-    def _save(self, obj):
-        obj._history_user = self.by
-        obj.save()
-        return obj
+        statuses_set(
+            school=school,
+            year=parsed.year,
+            kinds=parsed.statuses,
+            by=self.by,
+            current=self.statuses.setdefault((school.pk, parsed.year), {}),
+        )
 
     def import_row(self, row, instance_loader, **kwargs):
         # Recorded here and not in ``after_import_row``, which bad rows never reach.

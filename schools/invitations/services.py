@@ -25,6 +25,7 @@ from schools.invitations.queries import directors_to_invite
 from schools.invitations.tasks import invitation_send
 from schools.models import AccessEvent, Invitation, Membership, Municipality, Organisation, Person
 from schools.permissions import roles_grantable
+from schools.services import director_set
 
 # The backend that logs in the account an invitation has just made (it has no password typed
 # at a login form, so django-axes' backend has nothing to count).
@@ -333,20 +334,16 @@ def director_replace(
     principal's role there (their account stays, deactivated if it has no other role), the new
     one becomes the head and is invited as principal."""
     _require_grantable(by, Membership.Role.PRINCIPAL, school)
-    full_name = " ".join(full_name.split())
+    if not full_name.strip():
+        raise ValidationError("Укажите ФИО нового директора.")
     with transaction.atomic():
-        old = Person.objects.select_for_update().filter(organisation=school, is_head=True).first()
-        if old is not None and old.full_name != full_name:
-            old.is_head = False
-            old.save(update_fields=["is_head"])
-            if old.user_id and Membership.objects.filter(user_id=old.user_id, organisation=school).exists():
+        Organisation.objects.select_for_update().filter(pk=school.pk).first()  # one change at a time
+        change = director_set(school=school, full_name=full_name, email=email, by=by)
+        old, new = change.former, change.head
+        if old is not None and old.user_id:
+            if Membership.objects.filter(user_id=old.user_id, organisation=school).exists():
                 user_deactivate(user=old.user, organisation=school, by=by, request=request)
-        new = Person.objects.filter(organisation=school, full_name=full_name).first() or Person(
-            organisation=school, full_name=full_name, position="директор"
-        )
-        new.is_head = True
-        new.email = email.strip().lower()
-        new.save()
+        full_name = new.full_name
         return invitation_create(
             email=email,
             full_name=full_name,

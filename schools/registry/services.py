@@ -16,9 +16,8 @@ from schools.models import (
     Organisation,
     Person,
     Region,
-    SchoolStatus,
 )
-from schools.russian import normalise_person_name
+from schools.services import director_set, statuses_set
 
 
 def _as(instance, by):
@@ -67,48 +66,17 @@ def school_save(
         for name in ("name", "short_name", "inn", "address", "email", "website"):
             setattr(school, name, getattr(card, name).strip())
         _as(school, by).save()
-        _director_set(school=school, full_name=card.director_name, email=card.director_email, by=by)
+        director_set(school=school, full_name=card.director_name, email=card.director_email, by=by)
     return school
-
-
-def _director_set(*, school: Organisation, full_name: str, email: str, by) -> None:
-    """The same director: their e-mail updated. Another one: the old row stays as a former
-    director (``is_head=False``, first: one head per organisation), and the school's row of
-    that name, or a new one, becomes the head."""
-    full_name, email = normalise_person_name(full_name), email.strip()
-    head = school.people.filter(is_head=True).first()
-    if head and head.full_name == full_name:
-        if email and head.email != email:
-            head.email = email
-            _as(head, by).save()
-        return
-    if head:
-        head.is_head = False
-        _as(head, by).save()
-    if not full_name:
-        return
-    person = school.people.filter(full_name=full_name).first() or Person(
-        organisation=school, full_name=full_name
-    )
-    person.is_head = True
-    person.email = email or person.email
-    _as(person, by).save()
 
 
 def school_statuses_set(
     *, school: Organisation, year: int, kinds: set[str], by
 ) -> tuple[list[str], list[str]]:
     """The school's statuses of ``year`` become ``kinds``: (added, removed). Roadmaps are not
-    touched: which schools take part in one is the roadmap's own list."""
+    touched (``schools.services.statuses_set``)."""
     with transaction.atomic():
-        current = {s.kind: s for s in SchoolStatus.objects.filter(school=school, academic_year=year)}
-        added = [k for k in SchoolStatus.Kind.values if k in kinds and k not in current]
-        removed = [k for k in SchoolStatus.Kind.values if k in current and k not in kinds]
-        for kind in added:
-            _as(SchoolStatus(school=school, academic_year=year, kind=kind), by).save()
-        for kind in removed:
-            _as(current[kind], by).delete()  # one by one: the history records each delete
-    return added, removed
+        return statuses_set(school=school, year=year, kinds=kinds, by=by)
 
 
 def pair_create(*, mentor: Organisation, mentee: Organisation, year: int, by) -> MentorPair:
