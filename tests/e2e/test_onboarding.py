@@ -146,7 +146,8 @@ def test_a_department_brings_in_its_schools_and_a_director_logs_in_through_the_m
 
     # The department's specialist logs in: the consent first, then «Школы» in the navbar.
     page = login("uo_novoozerny")
-    page.on("dialog", lambda dialog: dialog.accept())
+    asked: list[str] = []  # the questions of data-confirm, each answered «OK»
+    page.on("dialog", lambda dialog: (asked.append(dialog.message), dialog.accept()))
     page.on("request", lambda request: visited.append(request.url))
     consent_accept(page)
     page.locator("#nav").get_by_role("link", name="Школы", exact=True).click()
@@ -173,6 +174,7 @@ def test_a_department_brings_in_its_schools_and_a_director_logs_in_through_the_m
 
     # The registry lists them with their directors and statuses of this academic year.
     expect(page.get_by_text("Загружено: создано 3, обновлено 0, без изменений 0.")).to_be_visible()
+    assert asked == ["Загрузить реестр: новых школ 3, изменённых 0?"]
     expect(page.get_by_text("Найдено школ: 3")).to_be_visible()
     table = page.locator("table.registry-table")
     for name, _short, director, email, status in SCHOOLS:
@@ -226,6 +228,7 @@ def test_a_department_brings_in_its_schools_and_a_director_logs_in_through_the_m
     expect(page.get_by_role("heading", name="Пользователи: Новоозёрный район")).to_be_visible()
     page.get_by_role("button", name="Пригласить директоров (3)").click()
     expect(page.get_by_text("Приглашения отправляются директорам: 3.")).to_be_visible()
+    assert asked[-1] == "Отправить приглашения директорам школ: 3? Каждый получит письмо со ссылкой."
     messages = mailbox.wait_for(3)
     assert sorted(m["To"] for m in messages) == sorted(email for *_, email, _status in SCHOOLS)
     shot(page, "4-users-after-invitations")
