@@ -153,6 +153,13 @@ class ParsedRow:
     statuses: set[str] | None = None  # None: the file has no «Статус» column
     year: int = 0
 
+    @property
+    def statuses_label(self) -> str:
+        """«ШНОР, Школа-наставник на 2026/2027», as the preview shows a new school's statuses."""
+        if not self.statuses:
+            return ""
+        return f"{statuses_text(self.statuses)} на {academic_year_label(self.year)}"
+
 
 @dataclass
 class RowPreview:
@@ -163,6 +170,7 @@ class RowPreview:
     name: str
     changes: list[Change] = field(default_factory=list)
     errors: list[str] = field(default_factory=list)
+    parsed: ParsedRow | None = None  # a new school's row: its ИНН, director and statuses
 
 
 class SchoolRegistryResource(resources.ModelResource):
@@ -377,5 +385,6 @@ class SchoolRegistryResource(resources.ModelResource):
             or row.get("inn")
             or ""
         )
-        self.previews.append(RowPreview(int(row["line"]), kind, name, list(self.changes), errors))
+        new = parsed if kind == "new" else None
+        self.previews.append(RowPreview(int(row["line"]), kind, name, list(self.changes), errors, new))
         return row_result

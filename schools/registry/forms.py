@@ -128,7 +128,8 @@ class PairForm(Styled):
     year = forms.TypedChoiceField(label="Учебный год", coerce=int)
 
     def __init__(self, *args, municipality: Municipality, years: list[int], **kwargs):
-        super().__init__(*args, **kwargs)
+        # Its own ids: the registry page shows it beside the coordinator's form, both with a «year».
+        super().__init__(*args, auto_id="pair_%s", **kwargs)
         schools = Organisation.objects.schools().filter(municipality=municipality).order_by("name")
         self.fields["mentor"].queryset = self.fields["mentee"].queryset = schools
         self.fields["year"].choices = year_choices(years)
@@ -154,7 +155,7 @@ class CoordinatorForm(Styled):
     year = forms.TypedChoiceField(label="Учебный год", coerce=int)
 
     def __init__(self, *args, municipality: Municipality, candidates, years: list[int], **kwargs):
-        super().__init__(*args, **kwargs)
+        super().__init__(*args, auto_id="coordinator_%s", **kwargs)
         self.fields["coordinator"].queryset = candidates
         self.fields["coordinator"].label_from_instance = lambda p: f"{p.full_name} — {p.organisation}"
         self.fields["school"].queryset = Organisation.objects.schools().filter(municipality=municipality)
