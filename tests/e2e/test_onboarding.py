@@ -253,6 +253,8 @@ def test_a_department_brings_in_its_schools_and_a_director_logs_in_through_the_m
         consent_accept(director)
         expect(director.get_by_role("heading", name="Мои мероприятия")).to_be_visible()
         expect(director.get_by_role("link", name="Новоозёрная СОШ № 1")).to_be_visible()
+        # No roadmap names the new school yet: the page says why it is empty and what comes.
+        expect(director.get_by_role("status")).to_contain_text("пока нет мероприятий вашей школы")
         shot(director, "6-my-activities")
         account = get_user_model().objects.get(username="smirnova@nov-sosh1.ru")
         assert ConsentAcceptance.objects.filter(user=account).count() == 1
