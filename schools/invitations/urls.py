@@ -23,6 +23,11 @@ urlpatterns = [
         views.user_reactivate,
         name="user_reactivate",
     ),
+    path(
+        "<int:pk>/organisation/<int:organisation_pk>/unlock/",
+        views.user_unlock,
+        name="user_unlock",
+    ),
     path("school/<int:pk>/director/", views.director_replace, name="director_replace"),
     path("invite/<str:token>/", views.invitation_accept, name="invitation_accept"),
 ]

@@ -11,6 +11,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
+from schools.accounts import locked_out, lockout_reset
 from schools.invitations import services
 from schools.invitations.forms import AcceptForm, DirectorForm, InvitationForm
 from schools.invitations.mail import existing_account
@@ -73,9 +74,11 @@ def _municipality_page(request, municipality, form, status: int = 200) -> HttpRe
     organisations = Organisation.objects.filter(municipality=municipality)
     never = request.GET.get("filter") == "never"
     adoption = adoption_of(municipality)
+    accounts = accounts_of(organisations, never_logged_in=never)
     context = {
         "municipality": municipality,
-        "accounts": accounts_of(organisations, never_logged_in=never),
+        "accounts": accounts,
+        "locked": locked_out(row.user.get_username() for row in accounts),
         "never": never,
         "invitations": _invitations(organisations),
         "adoption": adoption,
@@ -104,10 +107,12 @@ def users_region(request: HttpRequest, pk: int) -> HttpResponse:
     for membership in staff:
         by_municipality.setdefault(membership.organisation.municipality_id, []).append(membership)
     bodies = Organisation.objects.filter(region=region, municipality=None)
+    accounts = accounts_of(bodies)
     context = {
         "region": region,
         "municipalities": [(m, by_municipality.get(m.pk, [])) for m in municipalities],
-        "accounts": accounts_of(bodies),
+        "accounts": accounts,
+        "locked": locked_out(row.user.get_username() for row in accounts),
         "invitations": _invitations(bodies),
         "form": _region_form(request, region),
     }
@@ -258,6 +263,19 @@ def user_reactivate(request: HttpRequest, pk: int, organisation_pk: int) -> Http
             request,
             f"{account.get_full_name() or account.get_username()}: доступ к «{organisation}» возвращён.",
         )
+    return _back_to(organisation)
+
+
+@login_required
+@require_POST
+def user_unlock(request: HttpRequest, pk: int, organisation_pk: int) -> HttpResponse:
+    """Lifts the login lockout of a person the user gives roles to (five wrong passwords)."""
+    account, organisation = get_user_for_manager(request.user, pk, organisation_pk)
+    name = account.get_full_name() or account.get_username()
+    if lockout_reset(account=account, by=request.user, request=request):
+        messages.success(request, f"{name}: блокировка входа снята, можно входить снова.")
+    else:
+        messages.info(request, f"{name}: вход не был заблокирован.")
     return _back_to(organisation)
 
 

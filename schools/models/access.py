@@ -29,6 +29,7 @@ class AccessEvent(models.Model):
         INVITATION_SENT = "invitation_sent", "Приглашение отправлено"
         INVITATION_ACCEPTED = "invitation_accepted", "Приглашение принято"
         INVITATION_REVOKED = "invitation_revoked", "Приглашение отозвано"
+        LOCKOUT_RESET = "lockout_reset", "Блокировка входа снята"
         EXPORT = "export", "Выгрузка данных"
         EVIDENCE_DOWNLOAD = "evidence_download", "Скачивание подтверждения"
 

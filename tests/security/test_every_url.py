@@ -188,6 +188,7 @@ TARGETS: dict[str, Kwargs] = {
     "schools:invitation_revoke": lambda w: {"pk": w.invitation.pk},
     "schools:user_deactivate": lambda w: {"pk": w.principal.pk, "organisation_pk": w.school.pk},
     "schools:user_reactivate": lambda w: {"pk": w.principal.pk, "organisation_pk": w.school.pk},
+    "schools:user_unlock": lambda w: {"pk": w.principal.pk, "organisation_pk": w.school.pk},
     "schools:director_replace": school,
     # --- imports ---
     "schools:import_upload": municipality,
