@@ -27,6 +27,13 @@ def int_param(value: str | None, default: int | None = None) -> int | None:
     return int(value)
 
 
+def academic_year_param(value: str | None, default: int) -> int:
+    """The first year of an academic year, 2000 to 2100 (as the registry's rows allow), or
+    ``default``: ``?year=2026`` means 2026/2027."""
+    year = int_param(value)
+    return year if year is not None and 2000 <= year <= 2100 else default
+
+
 def page_number(value: str | None) -> int:
     """A page number from 1 to ``MAX_PAGE``: 1 for anything that is not a positive number."""
     return min(max(int_param(value, 1), 1), MAX_PAGE)

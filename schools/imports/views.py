@@ -6,10 +6,13 @@ from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 
+from schools.audit import export_record
 from schools.imports.forms import RegistryUploadForm
 from schools.imports.permissions import get_draft_for_user
 from schools.imports.services import draft_confirm, draft_create, registry_import
-from schools.imports.template import registry_template
+from schools.imports.template import registry_file, registry_template
+from schools.limits import academic_year_param
+from schools.models import academic_year_label, current_academic_year
 from schools.permissions import get_municipality_for_manager
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -39,6 +42,20 @@ def template(request, pk: int):
     municipality = get_municipality_for_manager(request.user, pk)
     response = HttpResponse(registry_template(), content_type=XLSX)
     response["Content-Disposition"] = f'attachment; filename="registry-{municipality.pk}.xlsx"'
+    return response
+
+
+@login_required
+def registry_download(request, pk: int):
+    """The municipality's registry for a year, in the import's columns: to edit and load back."""
+    municipality = get_municipality_for_manager(request.user, pk)
+    year = academic_year_param(request.GET.get("year"), current_academic_year())
+    response = HttpResponse(registry_file(municipality, year), content_type=XLSX)
+    name = f"registry-{municipality.pk}-{year}.xlsx"
+    response["Content-Disposition"] = f'attachment; filename="{name}"'
+    export_record(
+        request, obj=municipality, detail=f"Реестр школ «{municipality}», {academic_year_label(year)}"
+    )
     return response
 
 

@@ -53,7 +53,8 @@ def academic_year_label(start_year: int) -> str:
 
 def validate_inn(value: str) -> None:
     """An ИНН is 10 digits (an organisation) or 12 (a person), with its check digits."""
-    if not value.isdigit() or len(value) not in (10, 12):
+    # ASCII digits only: «²».isdigit() is true, and int("٣") is 3.
+    if not re.fullmatch(r"[0-9]{10}|[0-9]{12}", value):
         raise ValidationError("ИНН — 10 цифр (у организации) или 12 (у физического лица).")
     digits = [int(c) for c in value]
 

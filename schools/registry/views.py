@@ -14,6 +14,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
+from schools.limits import academic_year_param
 from schools.models import SchoolStatus, academic_year_label, current_academic_year
 from schools.permissions import (
     get_municipality_for_manager,
@@ -33,8 +34,8 @@ UNDO_KEY = "registry_undo"
 
 
 def _year(request: HttpRequest) -> int:
-    value = request.GET.get("year") or request.POST.get("year") or ""
-    return int(value) if value.isdigit() and 2000 <= int(value) <= 2100 else current_academic_year()
+    value = request.GET.get("year") or request.POST.get("year")
+    return academic_year_param(value, current_academic_year())
 
 
 def _school(request: HttpRequest, pk: int):

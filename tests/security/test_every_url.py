@@ -193,6 +193,7 @@ TARGETS: dict[str, Kwargs] = {
     # --- imports ---
     "schools:import_upload": municipality,
     "schools:import_template": municipality,
+    "schools:import_registry_download": municipality,
     "schools:import_preview": lambda w: {"pk": w.registry_draft.pk},
     # --- end of imports ---
 }

@@ -68,7 +68,7 @@ class Command(BaseCommand):
 
 
 def _municipality(value: str) -> Municipality:
-    if value.isdigit():
+    if value.isascii() and value.isdigit():
         found = Municipality.objects.filter(pk=int(value)).select_related("region").first()
         if found:
             return found

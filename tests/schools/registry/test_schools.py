@@ -74,6 +74,9 @@ def test_the_same_director_with_a_new_email_is_the_same_person(client, staff, sc
             "не сходится контрольная цифра",
         ),
         ("1234567890123", "ИНН — 10 цифр"),
+        # Digits to Python («²».isdigit() is true, int("٣") is 3), not to the tax office.
+        ("²" * 10, "ИНН — 10 цифр"),
+        ("٦١٥٤٠٠٠٧٧٠", "ИНН — 10 цифр"),
     ],
 )
 def test_a_wrong_inn_is_explained_in_russian(client, staff, taganrog, inn, message):
