@@ -35,8 +35,13 @@ NOBODY = "Страница «Пользователи» — для специа�
 @login_required
 def users(request: HttpRequest) -> HttpResponse:
     """The municipality (or region) whose people the user runs; a choice when there are several."""
-    municipalities = list(managed_municipalities(request.user).select_related("region").order_by("name"))
+    municipalities = managed_municipalities(request.user).select_related("region").order_by("name")
     regions = list(managed_regions(request.user))
+    if len(regions) > 1:
+        # The country, for the superuser: its regions lead to their municipalities; a
+        # municipality run outside them is still listed.
+        municipalities = municipalities.exclude(region__in=[r.pk for r in regions])
+    municipalities = list(municipalities)
     if not municipalities and not regions:
         raise PermissionDenied(NOBODY)
     if len(municipalities) == 1 and not regions:

@@ -18,6 +18,7 @@ from schools.models import (
     Municipality,
     Organisation,
     Person,
+    Region,
     SchoolStatus,
 )
 from schools.permissions import (
@@ -85,6 +86,25 @@ def municipalities_run_by(user) -> QuerySet[Municipality]:
         )
         .order_by("region__name", "name")
     )
+
+
+def regions_counted(regions: QuerySet[Region]) -> QuerySet[Region]:
+    """The regions with their numbers of municipalities and schools, counted in SQL: the
+    landing of whoever runs several regions lists them, not their thousands of municipalities."""
+    municipalities = (
+        Municipality.objects.filter(region=OuterRef("pk")).order_by().values("region").annotate(n=Count("pk"))
+    )
+    schools = (
+        Organisation.objects.schools()
+        .filter(region=OuterRef("pk"), municipality__isnull=False)
+        .order_by()
+        .values("region")
+        .annotate(n=Count("pk"))
+    )
+    return regions.annotate(
+        municipality_count=Coalesce(Subquery(municipalities.values("n")[:1], output_field=IntegerField()), 0),
+        school_count=Coalesce(Subquery(schools.values("n")[:1], output_field=IntegerField()), 0),
+    ).order_by("name")
 
 
 def region_municipalities(region) -> QuerySet[Municipality]:

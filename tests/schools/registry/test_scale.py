@@ -7,7 +7,7 @@ import pytest
 from django.db.models import Q
 from django.urls import reverse
 
-from schools.models import MentorPair, Municipality, Organisation
+from schools.models import MentorPair, Municipality, Organisation, Region
 from schools.registry.queries import municipality_pairs
 
 pytestmark = pytest.mark.django_db
@@ -55,3 +55,29 @@ def test_the_municipality_page_costs_the_same_queries_whatever_the_pairs_of_othe
         Q(mentor__municipality=taganrog) | Q(mentee__municipality=taganrog), academic_year=2026
     )
     assert set(response.context["pairs"]) == set(of_taganrog)
+
+
+def _more_regions(n: int) -> None:
+    for i in range(n):
+        region = Region.objects.create(name=f"Регион {900 + i}")
+        municipality = Municipality.objects.create(region=region, name=f"Район {i}")
+        Organisation.objects.create(region=region, municipality=municipality, name=f"МБОУ СОШ № {i}")
+
+
+@pytest.mark.parametrize("extra", [0, 20])
+def test_the_superusers_landing_lists_the_regions_counted_not_their_municipalities(
+    client, superuser, taganrog, django_assert_max_num_queries, extra
+):
+    _more_regions(extra)
+    client.force_login(superuser)
+    with django_assert_max_num_queries(10):
+        response = client.get(reverse("schools:registry"))
+    counted = {r.name: (r.municipality_count, r.school_count) for r in response.context["counted"]}
+    assert len(counted) == Region.objects.count()
+    assert counted[taganrog.region.name] == (
+        Municipality.objects.filter(region=taganrog.region).count(),
+        Organisation.objects.schools().filter(municipality__region=taganrog.region).count(),
+    )
+    assert list(response.context["groups"]) == []
+    assert reverse("schools:registry_municipality", args=[taganrog.pk]) not in response.content.decode()
+    assert reverse("schools:registry_region", args=[taganrog.region_id]) in response.content.decode()
