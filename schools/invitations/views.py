@@ -123,10 +123,11 @@ def _region_form(request, region, data=None) -> InvitationForm:
     return InvitationForm(
         data,
         user=request.user,
-        organisations=Organisation.objects.filter(
-            Q(region=region, municipality=None)
-            | Q(municipality__region=region, kind=Organisation.Kind.DEPARTMENT)
-        ).order_by("municipality__name", "name"),
+        # ``region=region`` on both sides (a municipality's organisations share its region):
+        # the region's own rows by their index, not a scan of the country's organisations.
+        organisations=Organisation.objects.filter(region=region)
+        .filter(Q(municipality=None) | Q(municipality__region=region, kind=Organisation.Kind.DEPARTMENT))
+        .order_by("municipality__name", "name"),
         roles=REGIONAL_ROLES | {Membership.Role.STAFF},
     )
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 from django.urls import reverse
 
-from schools.models import Municipality, Region
+from schools.models import Municipality, Organisation, Region
 
 pytestmark = pytest.mark.django_db
 
@@ -25,3 +25,23 @@ def test_the_superusers_landing_lists_the_regions_not_their_municipalities(
     assert reverse("schools:users_region", args=[taganrog.region_id]) in html
     assert response.context["municipalities"] == []
     assert reverse("schools:users_municipality", args=[taganrog.pk]) not in html
+
+
+def test_the_regions_invitation_offers_its_bodies_and_departments_and_nothing_of_other_regions(
+    client, region_staff, taganrog
+):
+    other = Region.objects.create(name="Регион 999")
+    elsewhere = Municipality.objects.create(region=other, name="Район 999")
+    Organisation.objects.create(region=other, name="Министерство 999", kind=Organisation.Kind.DEPARTMENT)
+    Organisation.objects.create(
+        region=other, municipality=elsewhere, name="Отдел 999", kind=Organisation.Kind.DEPARTMENT
+    )
+    client.force_login(region_staff)
+    response = client.get(reverse("schools:users_region", args=[taganrog.region_id]))
+    offered = set(response.context["form"].fields["organisation"].queryset)
+    expected = set(Organisation.objects.filter(region=taganrog.region, municipality=None)) | set(
+        Organisation.objects.filter(municipality__region=taganrog.region, kind=Organisation.Kind.DEPARTMENT)
+    )
+    assert offered == expected
+    assert any(o.municipality_id == taganrog.pk for o in offered)  # Таганрог's department
+    assert not any(o.region_id == other.pk for o in offered)
