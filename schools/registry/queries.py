@@ -108,9 +108,18 @@ def regions_counted(regions: QuerySet[Region]) -> QuerySet[Region]:
 
 
 def region_municipalities(region) -> QuerySet[Municipality]:
+    """Both counts as subqueries: beside a join of the schools and its GROUP BY, the staff's
+    subquery ran once per school (540 times in a region of 480 schools) instead of per row."""
     staff = Membership.objects.filter(organisation__municipality=OuterRef("pk"), role=Membership.Role.STAFF)
+    schools = (
+        Organisation.objects.schools()
+        .filter(municipality=OuterRef("pk"))
+        .order_by()
+        .values("municipality")
+        .annotate(n=Count("pk"))
+    )
     return region.municipalities.annotate(
-        school_count=Count("organisations", filter=Q(organisations__kind=Organisation.Kind.SCHOOL)),
+        school_count=Coalesce(Subquery(schools.values("n")[:1], output_field=IntegerField()), 0),
         staff_count=_subquery_count(staff),
     ).order_by("name")
 
