@@ -36,8 +36,13 @@ NOBODY = "Страница «Пользователи» — для специа�
 @login_required
 def users(request: HttpRequest) -> HttpResponse:
     """The municipality (or region) whose people the user runs; a choice when there are several."""
-    municipalities = list(managed_municipalities(request.user).select_related("region").order_by("name"))
+    municipalities = managed_municipalities(request.user).select_related("region").order_by("name")
     regions = list(managed_regions(request.user))
+    if len(regions) > 1:
+        # The country, for the superuser: its regions lead to their municipalities; a
+        # municipality run outside them is still listed.
+        municipalities = municipalities.exclude(region__in=[r.pk for r in regions])
+    municipalities = list(municipalities)
     if not municipalities and not regions:
         raise PermissionDenied(NOBODY)
     if len(municipalities) == 1 and not regions:
@@ -123,10 +128,11 @@ def _region_form(request, region, data=None) -> InvitationForm:
     return InvitationForm(
         data,
         user=request.user,
-        organisations=Organisation.objects.filter(
-            Q(region=region, municipality=None)
-            | Q(municipality__region=region, kind=Organisation.Kind.DEPARTMENT)
-        ).order_by("municipality__name", "name"),
+        # ``region=region`` on both sides (a municipality's organisations share its region):
+        # the region's own rows by their index, not a scan of the country's organisations.
+        organisations=Organisation.objects.filter(region=region)
+        .filter(Q(municipality=None) | Q(municipality__region=region, kind=Organisation.Kind.DEPARTMENT))
+        .order_by("municipality__name", "name"),
         roles=REGIONAL_ROLES | {Membership.Role.STAFF},
     )
 

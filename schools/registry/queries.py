@@ -18,6 +18,7 @@ from schools.models import (
     Municipality,
     Organisation,
     Person,
+    Region,
     SchoolStatus,
 )
 from schools.permissions import (
@@ -87,10 +88,38 @@ def municipalities_run_by(user) -> QuerySet[Municipality]:
     )
 
 
+def regions_counted(regions: QuerySet[Region]) -> QuerySet[Region]:
+    """The regions with their numbers of municipalities and schools, counted in SQL: the
+    landing of whoever runs several regions lists them, not their thousands of municipalities."""
+    municipalities = (
+        Municipality.objects.filter(region=OuterRef("pk")).order_by().values("region").annotate(n=Count("pk"))
+    )
+    schools = (
+        Organisation.objects.schools()
+        .filter(region=OuterRef("pk"), municipality__isnull=False)
+        .order_by()
+        .values("region")
+        .annotate(n=Count("pk"))
+    )
+    return regions.annotate(
+        municipality_count=Coalesce(Subquery(municipalities.values("n")[:1], output_field=IntegerField()), 0),
+        school_count=Coalesce(Subquery(schools.values("n")[:1], output_field=IntegerField()), 0),
+    ).order_by("name")
+
+
 def region_municipalities(region) -> QuerySet[Municipality]:
+    """Both counts as subqueries: beside a join of the schools and its GROUP BY, the staff's
+    subquery ran once per school (540 times in a region of 480 schools) instead of per row."""
     staff = Membership.objects.filter(organisation__municipality=OuterRef("pk"), role=Membership.Role.STAFF)
+    schools = (
+        Organisation.objects.schools()
+        .filter(municipality=OuterRef("pk"))
+        .order_by()
+        .values("municipality")
+        .annotate(n=Count("pk"))
+    )
     return region.municipalities.annotate(
-        school_count=Count("organisations", filter=Q(organisations__kind=Organisation.Kind.SCHOOL)),
+        school_count=Coalesce(Subquery(schools.values("n")[:1], output_field=IntegerField()), 0),
         staff_count=_subquery_count(staff),
     ).order_by("name")
 
@@ -155,9 +184,18 @@ def municipality_schools(
 
 
 def municipality_pairs(municipality: Municipality, *, year: int) -> QuerySet[MentorPair]:
+    """The year's pairs with a school of the municipality on either side. The two sides are
+    looked up by their indexes and united: an OR across the two joins read every pair of the
+    country's year (53 ms against 0.6 ms with 50,000 pairs)."""
+    schools = Organisation.objects.filter(municipality=municipality).values("pk")
+    either = (
+        MentorPair.objects.filter(mentor__in=schools)
+        .order_by()
+        .values("pk")
+        .union(MentorPair.objects.filter(mentee__in=schools).order_by().values("pk"))
+    )
     return (
-        MentorPair.objects.filter(Q(mentor__municipality=municipality) | Q(mentee__municipality=municipality))
-        .filter(academic_year=year)
+        MentorPair.objects.filter(pk__in=either, academic_year=year)
         .select_related("mentor", "mentee")
         .order_by("mentor__name", "mentee__name")
     )

@@ -54,14 +54,22 @@ def _back(municipality_pk: int, year: int) -> str:
 def registry(request: HttpRequest) -> HttpResponse:
     if not manages_anything(request.user):
         raise PermissionDenied(NOTHING_TO_RUN)
-    municipalities = list(queries.municipalities_run_by(request.user))
+    municipalities = queries.municipalities_run_by(request.user)
     regions = list(managed_regions(request.user))
+    counted = []
+    if len(regions) > 1:
+        # The country, for the superuser: its regions, each with its page of municipalities,
+        # rather than thousands of municipalities; one run outside them is still listed.
+        counted = list(queries.regions_counted(managed_regions(request.user)))
+        municipalities = municipalities.exclude(region__in=[r.pk for r in regions])
+    municipalities = list(municipalities)
     if len(municipalities) == 1 and not regions:
         return redirect("schools:registry_municipality", municipalities[0].pk)
     groups: dict = {}
     for m in municipalities:
         groups.setdefault(m.region, []).append(m)
-    return render(request, "schools/registry/registry.html", {"groups": groups.items(), "regions": regions})
+    context = {"groups": groups.items(), "regions": regions, "counted": counted}
+    return render(request, "schools/registry/registry.html", context)
 
 
 @login_required

@@ -6,7 +6,7 @@ What M municipalities, S schools each and A activities per roadmap give:
   already in the database is reused), M municipalities, each with a department, a methodological
   centre and S schools; a director per school, a head, a specialist and a coordinator per
   department; users with memberships (staff, coordinator, principal or mentor, a regional viewer
-  per region; password ``demo-2026``);
+  and a region staff user per region; password ``demo-2026``);
 - per municipality and each of the last ``MUNICIPAL_YEARS`` academic years: statuses
   (ШНОР, ШНСУ, наставник), mentor pairs, coordinator assignments and a municipal roadmap
   (approved for the current year, archived before) with its schools and target indicators;

@@ -151,7 +151,8 @@ class Generator:
         return regions
 
     def regional_viewers(self, regions: list[tuple[int, str, str]]) -> None:
-        """A viewer per region, member of its regional body (the existing one where there is one)."""
+        """A viewer and a region staff user per region, members of its regional body (the existing
+        one where there is one)."""
         bodies = dict(
             Organisation.objects.filter(
                 region__in=[pk for pk, _, _ in regions], municipality=None, kind=Organisation.Kind.DEPARTMENT
@@ -163,6 +164,8 @@ class Generator:
                 bodies[pk] = self.add(Organisation, pk, None, Organisation.Kind.DEPARTMENT, body_name, "")
             user = self.user(f"gen-r{index + 1:03d}-viewer", "", "")
             self.add(Membership, user, bodies[pk], Membership.Role.REGIONAL_VIEWER)
+            user = self.user(f"gen-r{index + 1:03d}-staff", "", "")
+            self.add(Membership, user, bodies[pk], Membership.Role.REGION_STAFF)
 
     def user(self, username: str, last_name: str, first_name: str) -> int:
         email = f"{username}@example.org"

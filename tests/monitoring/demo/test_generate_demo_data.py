@@ -124,6 +124,19 @@ def test_counts_are_what_the_arguments_imply():
 
 
 @pytest.mark.django_db
+def test_each_region_gets_a_viewer_and_a_region_staff_user_of_its_regional_body():
+    generate(m=3, s=2, a=3, region_size=2)
+    regions = set(generated_municipalities().values_list("region", flat=True))
+    regional = Membership.objects.filter(
+        user__username__startswith="gen-r", organisation__municipality=None, organisation__region__in=regions
+    )
+    for role in (Membership.Role.REGIONAL_VIEWER, Membership.Role.REGION_STAFF):
+        assert sorted(regional.filter(role=role).values_list("organisation__region", flat=True)) == sorted(
+            regions
+        )
+
+
+@pytest.mark.django_db
 def test_every_activity_has_a_section_of_its_roadmap_and_a_seed_text():
     generate(m=2, s=3, a=8)
     activities = Activity.objects.filter(IN_GENERATED)
