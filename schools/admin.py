@@ -7,6 +7,7 @@ from django.db import transaction
 from import_export.admin import ExportMixin, ImportExportMixin
 from import_export.forms import ImportForm
 from import_export.results import RowResult
+from simple_history.admin import SimpleHistoryAdmin
 
 from schools import audit
 from schools.models import (
@@ -229,7 +230,7 @@ class UserMembershipInline(admin.TabularInline):
 
 
 @admin.register(Organisation)
-class OrganisationAdmin(ImportExportAdmin):
+class OrganisationAdmin(SimpleHistoryAdmin, ImportExportAdmin):
     resource_classes = [OrganisationResource]
     list_display = ["name", "short_name", "kind", "municipality", "region"]
     list_filter = ["kind", "region", "municipality"]
@@ -239,7 +240,7 @@ class OrganisationAdmin(ImportExportAdmin):
 
 
 @admin.register(Person)
-class PersonAdmin(ImportExportAdmin):
+class PersonAdmin(SimpleHistoryAdmin, ImportExportAdmin):
     resource_classes = [PersonResource]
     list_display = ["full_name", "position", "organisation", "is_head", "user"]
     list_filter = ["is_head", "organisation__kind", "organisation__municipality"]
@@ -250,7 +251,7 @@ class PersonAdmin(ImportExportAdmin):
 
 
 @admin.register(SchoolStatus)
-class SchoolStatusAdmin(AccessRecordedAdmin):
+class SchoolStatusAdmin(SimpleHistoryAdmin, AccessRecordedAdmin):
     list_display = ["school", "kind", "academic_year"]
     list_filter = ["kind", "academic_year", "school__municipality"]
     search_fields = ["school__name"]
@@ -258,7 +259,7 @@ class SchoolStatusAdmin(AccessRecordedAdmin):
 
 
 @admin.register(MentorPair)
-class MentorPairAdmin(AccessRecordedAdmin):
+class MentorPairAdmin(SimpleHistoryAdmin, AccessRecordedAdmin):
     list_display = ["mentor", "mentee", "academic_year"]
     list_filter = ["academic_year", "mentor__municipality"]
     search_fields = ["mentor__name", "mentee__name"]
@@ -266,7 +267,7 @@ class MentorPairAdmin(AccessRecordedAdmin):
 
 
 @admin.register(Membership)
-class MembershipAdmin(ImportExportAdmin):
+class MembershipAdmin(SimpleHistoryAdmin, ImportExportAdmin):
     resource_classes = [MembershipResource]
     list_display = ["user", "role", "organisation"]
     list_filter = ["role", "organisation__municipality"]
@@ -276,7 +277,7 @@ class MembershipAdmin(ImportExportAdmin):
 
 
 @admin.register(CoordinatorAssignment)
-class CoordinatorAssignmentAdmin(AccessRecordedAdmin):
+class CoordinatorAssignmentAdmin(SimpleHistoryAdmin, AccessRecordedAdmin):
     list_display = ["coordinator", "school", "academic_year"]
     list_filter = ["academic_year", "school__municipality"]
     search_fields = ["coordinator__full_name", "school__name"]

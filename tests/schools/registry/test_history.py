@@ -47,3 +47,28 @@ def test_the_history_costs_the_same_queries_whatever_its_length(
     client.force_login(staff)
     with django_assert_max_num_queries(14):
         client.get(reverse("schools:registry_school_history", args=[school6.pk]))
+
+
+def test_the_admin_shows_the_same_history_with_who_changed_the_card(client, staff, superuser):
+    """A department's change made on the «Школы» page is in the admin's «История» of the school
+    too, with the department's user: one history, two screens."""
+    from django.urls import reverse
+
+    from schools.models import Organisation
+
+    school = Organisation.objects.get(name="МОБУ СОШ № 16")
+    client.force_login(staff)
+    edit = reverse("schools:registry_school_edit", args=[school.pk])
+    form = client.get(edit).context["form"]
+    data = {name: (form.initial.get(name) or "") for name in form.fields}
+    data["address"] = "г. Таганрог, ул. Чехова, д. 16"
+    assert client.post(edit, data).status_code == 302
+    client.force_login(superuser)
+    page = client.get(reverse("admin:schools_organisation_history", args=[school.pk]))
+    assert page.status_code == 200
+    import re
+
+    text = " ".join(re.sub(r"<[^>]+>|&nbsp;|&rarr;", " ", page.content.decode()).split())
+    assert f"Изменено {staff.get_username()}" in text and "Адрес: г. Таганрог, ул. Чехова, д. 16" in text
+    for name in ("person", "schoolstatus", "mentorpair", "membership", "coordinatorassignment"):
+        assert client.get(reverse(f"admin:schools_{name}_changelist")).status_code == 200
