@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.utils import timezone
 
+from schools.adoption import Stage, director_stages
 from schools.models import Invitation, Membership, Municipality, Organisation, Person
 
 
@@ -36,20 +37,6 @@ def directors_to_invite(municipality: Municipality) -> QuerySet[Person]:
     )
 
 
-class Stage:
-    """How far a school's director has come in: the one rule of the summary and the list."""
-
-    LOGGED_IN = "logged_in"
-    INVITED = "invited"
-    NO_ACCOUNT = "no_account"
-
-    LABELS = {
-        LOGGED_IN: "Директор входил на портал",
-        INVITED: "Директор приглашён или ещё не входил",
-        NO_ACCOUNT: "У директора нет учётной записи",
-    }
-
-
 @dataclass
 class SchoolAdoption:
     school: Organisation
@@ -72,10 +59,6 @@ class Adoption:
         return {stage: counted.get(stage, 0) for stage in Stage.LABELS}
 
 
-# The roles a school's director holds: a mentor school's director may hold the mentor's.
-DIRECTOR_ROLES = (Membership.Role.PRINCIPAL, Membership.Role.MENTOR)
-
-
 def adoption_of(municipality: Municipality, *, now=None) -> Adoption:
     """Each school of the municipality: its director has logged in (a principal's or mentor's
     account of the school has a last login), is invited or has an account not used yet (an invitation
@@ -89,30 +72,8 @@ def adoption_of(municipality: Municipality, *, now=None) -> Adoption:
             "organisation", "full_name"
         )
     }
-    logins: dict[int, list] = {}
-    for school_id, last_login in Membership.objects.filter(
-        organisation__in=schools, role__in=DIRECTOR_ROLES, user__is_active=True
-    ).values_list("organisation", "user__last_login"):
-        logins.setdefault(school_id, []).append(last_login)
-    invited = set(
-        Invitation.objects.filter(
-            organisation__in=schools,
-            role=Membership.Role.PRINCIPAL,
-            accepted_at=None,
-            revoked_at=None,
-            expires_at__gt=now,
-        ).values_list("organisation", flat=True)
-    )
-    rows = []
-    for school in schools:
-        seen = [at for at in logins.get(school.pk, []) if at is not None]
-        if seen:
-            stage = Stage.LOGGED_IN
-        elif school.pk in logins or school.pk in invited:
-            stage = Stage.INVITED
-        else:
-            stage = Stage.NO_ACCOUNT
-        rows.append(SchoolAdoption(school, heads.get(school.pk, ""), stage, max(seen) if seen else None))
+    stages = director_stages([school.pk for school in schools], now=now)
+    rows = [SchoolAdoption(school, heads.get(school.pk, ""), *stages[school.pk]) for school in schools]
     return Adoption(rows)
 
 

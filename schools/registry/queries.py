@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import datetime
 
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Page, Paginator
@@ -11,6 +12,7 @@ from django.db.models import Count, Exists, IntegerField, OuterRef, Q, QuerySet,
 from django.db.models.functions import Coalesce
 from django.shortcuts import get_object_or_404
 
+from schools.adoption import Stage, director_stages
 from schools.models import (
     CoordinatorAssignment,
     Membership,
@@ -149,13 +151,21 @@ class SchoolRow:
     mentors: list[Organisation] = field(default_factory=list)
     mentees: list[Organisation] = field(default_factory=list)
     coordinators: list[Person] = field(default_factory=list)
+    # How far the director has come in (``schools.adoption``), as «Пользователи» counts it.
+    stage: str = Stage.NO_ACCOUNT
+    last_login: datetime | None = None
+
+    @property
+    def stage_label(self) -> str:
+        return Stage.LABELS[self.stage]
 
 
 def municipality_schools(
     municipality: Municipality, *, year: int, status: str = "", text: str = "", page: object = 1
 ) -> tuple[Page, list[SchoolRow]]:
     """One page of the municipality's schools with the year's directors, statuses, pairs and
-    coordinators: five queries whatever the number of rows (and the paginator's count)."""
+    coordinators, and how far each director has come in: seven queries whatever the number of
+    rows (and the paginator's count)."""
     schools = Organisation.objects.schools().filter(municipality=municipality)
     if status:
         schools = schools.filter(
@@ -180,6 +190,8 @@ def municipality_schools(
     assignments = CoordinatorAssignment.objects.filter(school__in=rows, academic_year=year)
     for a in assignments.select_related("coordinator"):
         rows[a.school_id].coordinators.append(a.coordinator)
+    for school_id, (stage, last_login) in director_stages(rows).items():
+        rows[school_id].stage, rows[school_id].last_login = stage, last_login
     return page_obj, list(rows.values())
 
 

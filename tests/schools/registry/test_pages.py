@@ -80,8 +80,9 @@ def test_the_municipality_page_shows_directors_statuses_pairs_and_coordinators(c
     client.force_login(staff)
     response = client.get(reverse("schools:registry_municipality", args=[taganrog.pk]), {"year": 2026})
     page = response.content.decode()
-    assert "Земляненко Н.В." in page  # the director of лицей № 7, who has a login
-    assert "есть вход" in page
+    assert "Земляненко Н.В." in page  # the director of лицей № 7, who has a login not used yet
+    lyceum = next(r for r in response.context["rows"] if r.school.name == "МОБУ лицей № 7")
+    assert lyceum.stage == "invited" and "ещё не входил" in page
     row = next(r for r in response.context["rows"] if r.school.name == "МОБУ СОШ № 6")
     assert [badge for badge, _css, _label in row.statuses] == ["ШНОР"]
     assert [m.name for m in row.mentors] == ["МОБУ лицей № 7"]
@@ -148,3 +149,37 @@ def test_the_list_is_paged_by_fifty(client, staff, taganrog):
     first, second = client.get(url), client.get(url, {"page": 2})
     assert (len(first.context["rows"]), len(second.context["rows"])) == (50, 7)
     assert "Страница 1 из 2" in first.content.decode()
+
+
+def test_the_registry_and_the_users_page_tell_the_same_of_each_director(client, staff, principal, taganrog):
+    """One rule (``schools.adoption``): the badge beside each director on «Школы» and the stage
+    of the same school on «Пользователи»."""
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from schools.invitations.queries import adoption_of
+    from schools.models import Invitation, Membership, Organisation
+
+    client.force_login(principal)  # МОБУ СОШ № 6's director has logged in
+    Invitation.objects.create(
+        email="makarenya@school16.ru",
+        full_name="Макареня Н.П.",
+        role=Membership.Role.PRINCIPAL,
+        organisation=Organisation.objects.get(name="МОБУ СОШ № 16"),
+        invited_by=staff,
+        expires_at=timezone.now() + timedelta(days=7),
+        token_hash="0" * 64,
+    )
+    client.force_login(staff)
+    response = client.get(reverse("schools:registry_municipality", args=[taganrog.pk]))
+    registry = {row.school.name: row.stage for row in response.context["rows"]}
+    users = {row.school.name: row.stage for row in adoption_of(taganrog).rows}
+    assert registry == users
+    assert {registry["МОБУ СОШ № 6"], registry["МОБУ СОШ № 16"], registry["МОБУ СОШ № 20"]} == {
+        "logged_in",
+        "invited",
+        "no_account",
+    }
+    page = response.content.decode()
+    assert "входил " in page and "нет учётной записи" in page
