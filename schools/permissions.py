@@ -107,6 +107,18 @@ def scope_of(user) -> UserScope:
     return scope
 
 
+def has_no_role(user) -> bool:
+    """Logged in, not a superuser, and no role in any organisation. The scope read for the
+    request answers most users; only an empty scope costs one more query (a role in an
+    organisation of no municipality is a role too)."""
+    scope = scope_of(user)
+    if not user.is_authenticated or scope.is_superuser:
+        return False
+    if scope.municipalities or scope.staff_organisations or scope.own_schools or scope.regions:
+        return False
+    return not Membership.objects.filter(user=user).exists()
+
+
 # --- Regions ------------------------------------------------------------------------------
 
 

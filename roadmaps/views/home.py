@@ -28,9 +28,8 @@ from roadmaps.obligations import (
     progress_by_school,
     state_of,
 )
-from schools.consent.queries import has_no_role
 from schools.models import Organisation
-from schools.permissions import scope_of
+from schools.permissions import has_no_role, scope_of
 
 ITEMS_LIMIT = 300
 

@@ -14,7 +14,6 @@ from django.db.models.functions import Lower
 from django.utils import timezone
 
 from schools.models import ConsentAcceptance, ConsentText, Invitation, Membership, Municipality, Organisation
-from schools.permissions import scope_of
 
 CACHE_KEY = "schools.consent.current_text_id"
 # Each process keeps the id it read for this long before asking the shared cache again. The
@@ -76,18 +75,6 @@ def acceptance_of(user, text: ConsentText | None) -> ConsentAcceptance | None:
     if text is None:
         return None
     return ConsentAcceptance.objects.filter(user=user, text=text).first()
-
-
-def has_no_role(user) -> bool:
-    """Logged in, not a superuser, and no role in any organisation. The scope read for the
-    request answers most users; only an empty scope costs one more query (a role in an
-    organisation of no municipality is a role too)."""
-    scope = scope_of(user)
-    if not user.is_authenticated or scope.is_superuser:
-        return False
-    if scope.municipalities or scope.staff_organisations or scope.own_schools or scope.regions:
-        return False
-    return not Membership.objects.filter(user=user).exists()
 
 
 # --- Whom a user with no role asks ---------------------------------------------------------

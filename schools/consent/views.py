@@ -15,9 +15,10 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from schools.accounts import client_ip
 from schools.consent.forms import ConsentForm
 from schools.consent.middleware import remember_acceptance
-from schools.consent.queries import acceptance_of, current_text, has_no_role, whom_to_ask
+from schools.consent.queries import acceptance_of, current_text, whom_to_ask
 from schools.consent.services import consent_accept
 from schools.models import ConsentAcceptance
+from schools.permissions import has_no_role
 
 
 def _next(request: HttpRequest) -> str:

@@ -106,3 +106,18 @@ def test_the_whole_way_of_a_newcomer_consent_first_then_whom_to_ask(client, djan
     assert [url for url, _ in response.redirect_chain] == ["/", NO_ROLE]
     assert ConsentAcceptance.objects.filter(user=user).count() == 1
     assert "ещё не назначена роль" in response.content.decode()
+
+
+def test_a_user_with_no_role_is_not_shown_the_menu_of_pages_they_cannot_use(client, django_user_model, staff):
+    client.force_login(newcomer(django_user_model, "nobody@example.org"))
+    page = client.get(reverse("schools:no_role")).content.decode()
+    assert "Выйти" in page
+    for link in (
+        reverse("roadmaps:roadmap_list"),
+        reverse("monitoring:dashboard_home"),
+        reverse("monitoring:notifications"),
+    ):
+        assert f'href="{link}"' not in page
+    client.force_login(staff)
+    page = client.get(reverse("roadmaps:roadmap_list")).content.decode()
+    assert f'href="{reverse("monitoring:dashboard_home")}"' in page
