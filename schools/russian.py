@@ -57,6 +57,15 @@ LOOKALIKES = str.maketrans("aceopxykmthb", "асеорхукмтнв")
 # --- Names ----------------------------------------------------------------------------
 
 
+def natural_order(text: str) -> tuple:
+    """A sort key under which «СОШ № 6» comes before «СОШ № 38» and «лицей № 7» after «Лицей № 3»:
+    numbers compared as numbers, letters folded (``fold``)."""
+    parts = re.split(r"(\d+)", fold(text))
+    return tuple(
+        (0, int(part), "") if part.isascii() and part.isdigit() else (1, 0, part) for part in parts if part
+    )
+
+
 def normalise_person_name(name: str) -> str:
     """«Земляненко  Н. В.» and «В.А. Козлова» -> «Земляненко Н.В.», «Козлова В.А.»."""
     name = " ".join(name.split())

@@ -29,6 +29,7 @@ from schools.permissions import (
     managed_municipalities,
     visible_schools,
 )
+from schools.russian import natural_order
 
 PER_PAGE = 50
 HISTORY_LIMIT = 200
@@ -175,8 +176,12 @@ def municipality_schools(
         schools = schools.filter(
             Q(name__icontains=text) | Q(short_name__icontains=text) | Q(inn__contains=text)
         )
-    page_obj = Paginator(schools.order_by("name"), PER_PAGE).get_page(page)
-    rows = {s.pk: SchoolRow(s) for s in page_obj.object_list}
+    # In the order people count them (№ 6 before № 38): the municipality's names are sorted
+    # here, then one page of schools is read.
+    ordered = sorted(schools.values_list("pk", "name"), key=lambda school: natural_order(school[1]))
+    page_obj = Paginator([pk for pk, _name in ordered], PER_PAGE).get_page(page)
+    found = Organisation.objects.in_bulk(page_obj.object_list)
+    rows = {pk: SchoolRow(found[pk]) for pk in page_obj.object_list}
     for person in Person.objects.filter(organisation__in=rows, is_head=True):
         rows[person.organisation_id].director = person
     for s in SchoolStatus.objects.filter(school__in=rows, academic_year=year).order_by("kind"):

@@ -128,3 +128,27 @@ def test_the_deadline_parser_still_imports_without_django():
     root = Path(__file__).resolve().parents[2]
     check = "import sys, roadmaps.deadlines; assert not [m for m in sys.modules if m.startswith('django')]"
     subprocess.run([sys.executable, "-c", check], cwd=root, check=True)
+
+
+def test_natural_order_counts_numbers_as_numbers_and_ignores_case_and_yo():
+    from schools.russian import natural_order
+
+    names = [
+        "МОБУ СОШ № 38",
+        "мобу сош № 6",
+        "МОБУ СОШ № 16",
+        "МОБУ лицей № 7",
+        "МОБУ Лицей № 3",
+        "МОБУ СОШ № 8 им. А.Г. Ломакина",
+    ]
+    assert sorted(names, key=natural_order) == [
+        "МОБУ Лицей № 3",
+        "МОБУ лицей № 7",
+        "мобу сош № 6",
+        "МОБУ СОШ № 8 им. А.Г. Ломакина",
+        "МОБУ СОШ № 16",
+        "МОБУ СОШ № 38",
+    ]
+    assert natural_order("Берёзовская СОШ") == natural_order("березовская сош")
+    # A digit of another script («٣» is 3 to int()) is text, not a number.
+    assert (1, 0, "٣") in natural_order("СОШ № ٣")

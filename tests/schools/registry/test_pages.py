@@ -183,3 +183,12 @@ def test_the_registry_and_the_users_page_tell_the_same_of_each_director(client, 
     }
     page = response.content.decode()
     assert "входил " in page and "нет учётной записи" in page
+
+
+def test_the_schools_come_in_the_order_people_count_them(client, staff, taganrog):
+    client.force_login(staff)
+    response = client.get(reverse("schools:registry_municipality", args=[taganrog.pk]))
+    names = [row.school.name for row in response.context["rows"]]
+    numbered = [n for n in names if n.startswith("МОБУ СОШ №")]
+    assert numbered.index("МОБУ СОШ № 6") < numbered.index("МОБУ СОШ № 16") < numbered.index("МОБУ СОШ № 38")
+    assert names.index("МАОУ СОШ № 39") < names.index("МОБУ СОШ № 6")  # the type of school first
