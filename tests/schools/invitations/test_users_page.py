@@ -304,3 +304,25 @@ def test_region_staff_invite_a_municipalitys_staff_from_the_region_page(
         },
     )
     assert refused.status_code == 400 and "не выдаётся" in text_of(refused)
+
+
+def test_an_address_whose_account_is_switched_off_is_given_its_access_back_not_a_new_invitation(
+    client, staff, principal
+):
+    school = Organisation.objects.get(name="МОБУ СОШ № 6")
+    principal.email = "murazyan@school6.ru"
+    principal.save()
+    client.force_login(staff)
+    client.post(reverse("schools:user_deactivate", args=[principal.pk, school.pk]))
+    response = client.post(
+        reverse("schools:invitation_create", args=[school.municipality_id]),
+        {
+            "email": "Murazyan@School6.ru",
+            "full_name": "Муразян Ольга Викторовна",
+            "role": Membership.Role.PRINCIPAL,
+            "organisation": school.pk,
+        },
+    )
+    assert response.status_code == 400
+    assert "есть отключённая учётная запись" in text_of(response) and "Вернуть доступ" in text_of(response)
+    assert not Invitation.objects.filter(email="murazyan@school6.ru").exists()
