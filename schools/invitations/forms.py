@@ -1,11 +1,10 @@
 from __future__ import annotations
 
 from django import forms
-from django.contrib.auth import get_user_model
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
-from django.db.models import Q
 
+from schools.invitations.mail import disabled_account
 from schools.models import Membership, Organisation
 from schools.permissions import roles_grantable
 
@@ -37,12 +36,8 @@ class InvitationForm(BootstrapForm):
 
     def clean_email(self) -> str:
         email = self.cleaned_data["email"].strip().lower()
-        disabled = (
-            get_user_model()
-            .objects.filter(Q(username__iexact=email) | Q(email__iexact=email), is_active=False)
-            .exists()
-        )
-        if disabled:
+        disabled = disabled_account(email)
+        if disabled is not None:
             # A second account cannot take the address; the old one, with its marks, comes back.
             raise ValidationError(
                 "У этого адреса есть отключённая учётная запись. Верните ей доступ кнопкой «Вернуть "

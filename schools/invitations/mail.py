@@ -30,6 +30,17 @@ def existing_account(email: str):
     )
 
 
+def disabled_account(email: str):
+    """A switched-off account the address has (its login or its e-mail), if any: it comes back
+    with «Вернуть доступ»; a second account cannot take the address."""
+    return (
+        get_user_model()
+        .objects.filter(Q(username__iexact=email) | Q(email__iexact=email), is_active=False)
+        .order_by("pk")
+        .first()
+    )
+
+
 def invitation_mail_send(*, invitation_id: int, token: str, now=None) -> bool:
     """Send the invitation's mail with the link of ``token``; record when the mail server took
     it, or why not (the users page shows it, with «Отправить ещё раз»).

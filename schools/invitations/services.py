@@ -20,7 +20,7 @@ from django.utils import timezone
 
 from schools.audit import access_record, role_text
 from schools.invitations.links import token_hash, token_new
-from schools.invitations.mail import existing_account
+from schools.invitations.mail import disabled_account, existing_account
 from schools.invitations.queries import directors_to_invite
 from schools.invitations.tasks import invitation_send
 from schools.models import AccessEvent, Invitation, Membership, Municipality, Organisation, Person
@@ -183,6 +183,17 @@ def invitation_accept(*, token: str, password: str | None, request: HttpRequest)
             raise ValidationError(
                 f"У адреса {invitation.email} уже есть учётная запись: войдите в неё, "
                 "и роль будет добавлена к ней."
+            )
+        if disabled_account(invitation.email) is not None:
+            inviter = invitation.invited_by
+            whom = (
+                f"{inviter.get_full_name() or inviter.get_username()} ({inviter.email})"
+                if inviter
+                else "управление образования"
+            )
+            raise ValidationError(
+                f"Учётная запись адреса {invitation.email} отключена. Попросите {whom} вернуть ей "
+                "доступ: новая учётная запись не нужна, отметки остались за прежней."
             )
         first_name, last_name = names_of(invitation.full_name)
         account = get_user_model()(

@@ -276,3 +276,19 @@ def test_the_superuser_revokes_an_invitation_in_the_admin_and_its_link_dies(
     assert "Отозвано приглашений: 1." in done.content.decode()
     page = client.__class__().get(link)
     assert page.status_code == 410 and "отозвано" in text_of(page)
+
+
+def test_a_link_to_an_address_whose_account_is_switched_off_says_whom_to_ask_and_makes_no_account(
+    client, staff, school16, invited, django_user_model
+):
+    """Made before the account was switched off (or by a command): the link refuses in Russian,
+    naming the inviter, rather than failing on the address the old account holds."""
+    _, link = invited(staff, school16, email="old-director@example.org")
+    django_user_model.objects.create_user(
+        "old-director@example.org", email="old-director@example.org", is_active=False
+    )
+    response = accept(client.__class__(), link)
+    assert response.status_code == 400
+    assert "Учётная запись адреса old-director@example.org отключена" in text_of(response)
+    assert staff.email in text_of(response) or staff.get_username() in text_of(response)
+    assert django_user_model.objects.filter(username__iexact="old-director@example.org").count() == 1
