@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+import hashlib
+import json
 import zoneinfo
 
 from django import forms
@@ -75,6 +77,9 @@ class SchoolForm(Styled):
         label="Директор (ФИО)", max_length=200, required=False, help_text="Как в документах: «Баркалова Е.В.»"
     )
     director_email = forms.EmailField(label="Электронная почта директора", required=False)
+    # The card as it was when the form was opened (``fingerprint``): a save over someone
+    # else's newer change is refused, with what was typed kept.
+    seen = forms.CharField(widget=forms.HiddenInput, required=False)
 
     def __init__(self, *args, municipality: Municipality, school: Organisation | None = None, **kwargs):
         super().__init__(*args, **kwargs)
@@ -100,7 +105,17 @@ class SchoolForm(Styled):
         return inn
 
     def card(self) -> SchoolCard:
-        return SchoolCard(**self.cleaned_data)
+        return SchoolCard(**{k: v for k, v in self.cleaned_data.items() if k != "seen"})
+
+    @staticmethod
+    def fingerprint(card: dict) -> str:
+        """The card's values (``initial_of``) in a short digest, kept in the form."""
+        return hashlib.sha256(json.dumps(card, sort_keys=True, ensure_ascii=False).encode()).hexdigest()[:32]
+
+    def is_stale(self, current: dict) -> bool:
+        """Whether the card changed since this form was opened."""
+        seen = self.cleaned_data.get("seen")
+        return bool(seen) and seen != self.fingerprint(current)
 
     @classmethod
     def initial_of(cls, school: Organisation) -> dict:

@@ -304,6 +304,22 @@ def school_history(school: Organisation) -> list[Change]:
     return entries[:HISTORY_LIMIT]
 
 
+def latest_change(school: Organisation):
+    """The newest history record of the school's card or of its people (the director): who
+    saved it last and when, for the page that refuses a save over it. Two queries."""
+    records = [
+        Organisation.history.filter(id=school.pk)
+        .select_related("history_user")
+        .order_by("-history_date")
+        .first(),
+        Person.history.filter(organisation_id=school.pk)
+        .select_related("history_user")
+        .order_by("-history_date")
+        .first(),
+    ]
+    return max((r for r in records if r is not None), key=lambda r: r.history_date, default=None)
+
+
 def _previous_of(records: list) -> dict:
     """Each record's predecessor among ``records`` (newest first), by the row it is of."""
     previous, last_of = {}, {}

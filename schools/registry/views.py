@@ -9,13 +9,14 @@ from urllib.parse import urlencode
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
+from django.db import transaction
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from schools.limits import academic_year_param
-from schools.models import SchoolStatus, academic_year_label, current_academic_year
+from schools.models import Organisation, SchoolStatus, academic_year_label, current_academic_year
 from schools.permissions import (
     get_municipality_for_manager,
     get_region_for_manager,
@@ -149,13 +150,28 @@ def registry_school_add(request: HttpRequest, pk: int) -> HttpResponse:
 def registry_school_edit(request: HttpRequest, pk: int) -> HttpResponse:
     school = _school(request, pk)
     municipality = school.municipality
-    form = SchoolForm(
-        request.POST or None, municipality=municipality, school=school, initial=SchoolForm.initial_of(school)
-    )
-    if request.method == "POST" and form.is_valid():
-        services.school_save(municipality=municipality, card=form.card(), by=request.user, school=school)
-        messages.success(request, f"Карточка школы «{school}» сохранена.")
-        return redirect("schools:registry_school_edit", school.pk)
+    stale = None
+    with transaction.atomic():
+        if request.method == "POST":  # one save of the card at a time
+            Organisation.objects.select_for_update().filter(pk=school.pk).first()
+            school.refresh_from_db()
+        current = SchoolForm.initial_of(school)
+        initial = current | {"seen": SchoolForm.fingerprint(current)}
+        form = SchoolForm(request.POST or None, municipality=municipality, school=school, initial=initial)
+        if request.method == "POST" and form.is_valid():
+            if not form.is_stale(current):
+                services.school_save(
+                    municipality=municipality, card=form.card(), by=request.user, school=school
+                )
+                messages.success(request, f"Карточка школы «{school}» сохранена.")
+                return redirect("schools:registry_school_edit", school.pk)
+            # Someone saved the card meanwhile: nothing is overwritten, what was typed stays in
+            # the form (now marked as seeing the newer card), and the page says who and what.
+            stale = queries.latest_change(school)
+            data = request.POST.copy()
+            data["seen"] = initial["seen"]
+            form = SchoolForm(data, municipality=municipality, school=school, initial=initial)
+            form.is_valid()
     year = _year(request)
     context = {
         "municipality": municipality,
@@ -165,8 +181,11 @@ def registry_school_edit(request: HttpRequest, pk: int) -> HttpResponse:
         "years": [(y, academic_year_label(y)) for y in queries.years_around(year, municipality=municipality)],
         "kinds": SchoolStatus.Kind.choices,
         "current_kinds": set(school.statuses.filter(academic_year=year).values_list("kind", flat=True)),
+        "stale": stale,
+        "current": current,
     }
-    return render(request, "schools/registry/school_form.html", context, status=400 if form.errors else 200)
+    status = 409 if stale else 400 if form.errors else 200
+    return render(request, "schools/registry/school_form.html", context, status=status)
 
 
 @login_required

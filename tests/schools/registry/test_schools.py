@@ -111,3 +111,39 @@ def test_the_school_page_offers_editing_to_those_who_run_it(client, staff, princ
     assert edit in client.get(reverse("schools:school_detail", args=[school6.pk])).content.decode()
     client.force_login(principal)
     assert edit not in client.get(reverse("schools:school_detail", args=[school6.pk])).content.decode()
+
+
+def test_a_save_over_a_newer_change_is_refused_and_keeps_what_was_typed(client, staff, region_staff):
+    """Two people on one card: the second save does not overwrite the first; it is told who
+    saved, what the card now says, and saves again from the form it typed into."""
+    from schools.models import Organisation
+
+    school = Organisation.objects.get(name="МОБУ СОШ № 16")
+    edit = reverse("schools:registry_school_edit", args=[school.pk])
+    client.force_login(staff)
+    form = client.get(edit).context["form"]
+    mine = {name: form.initial.get(name) or "" for name in form.fields} | {
+        "short_name": "СОШ 16 (моя правка)"
+    }
+
+    other = client.__class__()
+    other.force_login(region_staff)
+    theirs = dict(
+        mine, short_name=form.initial["short_name"] or "", address="г. Таганрог, пер. Гоголевский, 16"
+    )
+    assert other.post(edit, theirs).status_code == 302
+
+    refused = client.post(edit, mine)
+    assert refused.status_code == 409
+    page = refused.content.decode()
+    assert "Пока вы правили карточку, её сохранил" in page and "пер. Гоголевский, 16" in page
+    assert 'value="СОШ 16 (моя правка)"' in page
+    school.refresh_from_db()
+    assert (
+        school.address == "г. Таганрог, пер. Гоголевский, 16" and school.short_name != "СОШ 16 (моя правка)"
+    )
+
+    again = dict(mine, seen=refused.context["form"]["seen"].value(), address=school.address)
+    assert client.post(edit, again).status_code == 302
+    school.refresh_from_db()
+    assert (school.short_name, school.address) == ("СОШ 16 (моя правка)", "г. Таганрог, пер. Гоголевский, 16")
