@@ -292,3 +292,25 @@ def test_a_link_to_an_address_whose_account_is_switched_off_says_whom_to_ask_and
     assert "Учётная запись адреса old-director@example.org отключена" in text_of(response)
     assert staff.email in text_of(response) or staff.get_username() in text_of(response)
     assert django_user_model.objects.filter(username__iexact="old-director@example.org").count() == 1
+
+
+@pytest.mark.parametrize("by_command", [False, True])
+def test_the_mail_says_who_invites_in_plain_russian(
+    staff, school16, mail, django_capture_on_commit_callbacks, by_command
+):
+    """From «Пользователи» the mail names the inviter; from ``import_schools --invite`` nobody."""
+    with django_capture_on_commit_callbacks(execute=True):
+        invitation_create(
+            email="novikova@example.org",
+            full_name="Новикова Ольга Ивановна",
+            role=Membership.Role.PRINCIPAL,
+            organisation=school16,
+            invited_by=None if by_command else staff,
+        )
+    message = mail.wait_for(1)[-1]
+    for body in (message.get_body(("plain",)).get_content(), message.get_body(("html",)).get_content()):
+        if by_command:
+            assert "Вас приглашают на портал «Дорожные карты»" in body
+        else:
+            assert f"({staff.email}) приглашает вас на портал «Дорожные карты»" in body
+        assert "вас на портал" not in body.replace("приглашает вас на портал", "")
