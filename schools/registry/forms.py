@@ -1,6 +1,5 @@
 from __future__ import annotations
 
-import hashlib
 import json
 import zoneinfo
 
@@ -78,7 +77,7 @@ class SchoolForm(Styled):
     )
     director_email = forms.EmailField(label="Электронная почта директора", required=False)
     # The card as it was when the form was opened (``fingerprint``): a save over someone
-    # else's newer change is refused, with what was typed kept.
+    # else's newer change is refused; what this user changed is kept, the rest is the newer card.
     seen = forms.CharField(widget=forms.HiddenInput, required=False)
 
     def __init__(self, *args, municipality: Municipality, school: Organisation | None = None, **kwargs):
@@ -109,13 +108,35 @@ class SchoolForm(Styled):
 
     @staticmethod
     def fingerprint(card: dict) -> str:
-        """The card's values (``initial_of``) in a short digest, kept in the form."""
-        return hashlib.sha256(json.dumps(card, sort_keys=True, ensure_ascii=False).encode()).hexdigest()[:32]
+        """The card's values (``initial_of``) as they were when the form was opened."""
+        return json.dumps(card, sort_keys=True, ensure_ascii=False)
+
+    def _seen(self) -> dict | None:
+        try:
+            seen = json.loads(self.cleaned_data.get("seen") or "null")
+        except ValueError:
+            return None
+        return seen if isinstance(seen, dict) else None
 
     def is_stale(self, current: dict) -> bool:
         """Whether the card changed since this form was opened."""
-        seen = self.cleaned_data.get("seen")
-        return bool(seen) and seen != self.fingerprint(current)
+        seen = self._seen()
+        return seen is not None and seen != current
+
+    def merged(self, current: dict) -> tuple[dict, list[str]]:
+        """The form's data against the newer card: what this user changed is kept, the rest
+        becomes the newer card's; and the fields both changed differently (to show them)."""
+        seen = self._seen() or {}
+        data, both = {}, []
+        for name, now in current.items():
+            typed = self.data.get(name, "")
+            if typed == seen.get(name, ""):
+                data[name] = now
+            else:
+                data[name] = typed
+                if now != seen.get(name, "") and typed != now:
+                    both.append(name)
+        return data, both
 
     @classmethod
     def initial_of(cls, school: Organisation) -> dict:

@@ -165,13 +165,19 @@ def registry_school_edit(request: HttpRequest, pk: int) -> HttpResponse:
                 )
                 messages.success(request, f"Карточка школы «{school}» сохранена.")
                 return redirect("schools:registry_school_edit", school.pk)
-            # Someone saved the card meanwhile: nothing is overwritten, what was typed stays in
-            # the form (now marked as seeing the newer card), and the page says who and what.
+            # Someone saved the card meanwhile: nothing is overwritten. The form shows the newer
+            # card with this user's own changes on it (both changed a field: theirs kept, marked),
+            # now marked as seeing the newer card, and the page says who saved.
             stale = queries.latest_change(school)
-            data = request.POST.copy()
-            data["seen"] = initial["seen"]
-            form = SchoolForm(data, municipality=municipality, school=school, initial=initial)
+            data, both = form.merged(current)
+            form = SchoolForm(
+                data | {"seen": initial["seen"]}, municipality=municipality, school=school, initial=initial
+            )
             form.is_valid()
+            for name in both:
+                form.add_error(
+                    name, f"Здесь же изменено другим: «{current[name] or '—'}». Оставлено ваше значение."
+                )
     year = _year(request)
     context = {
         "municipality": municipality,

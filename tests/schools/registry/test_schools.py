@@ -113,37 +113,51 @@ def test_the_school_page_offers_editing_to_those_who_run_it(client, staff, princ
     assert edit not in client.get(reverse("schools:school_detail", args=[school6.pk])).content.decode()
 
 
-def test_a_save_over_a_newer_change_is_refused_and_keeps_what_was_typed(client, staff, region_staff):
-    """Two people on one card: the second save does not overwrite the first; it is told who
-    saved, what the card now says, and saves again from the form it typed into."""
+def test_a_save_over_a_newer_change_is_refused_and_keeps_both_changes(client, staff, region_staff):
+    """Two people on one card: the second save does not overwrite the first. It is told who
+    saved; the form shows the saved card with its own change on top, and saves again."""
     from schools.models import Organisation
 
     school = Organisation.objects.get(name="МОБУ СОШ № 16")
     edit = reverse("schools:registry_school_edit", args=[school.pk])
     client.force_login(staff)
     form = client.get(edit).context["form"]
-    mine = {name: form.initial.get(name) or "" for name in form.fields} | {
-        "short_name": "СОШ 16 (моя правка)"
-    }
+    opened = {name: form.initial.get(name) or "" for name in form.fields}
 
     other = client.__class__()
     other.force_login(region_staff)
-    theirs = dict(
-        mine, short_name=form.initial["short_name"] or "", address="г. Таганрог, пер. Гоголевский, 16"
-    )
-    assert other.post(edit, theirs).status_code == 302
+    assert other.post(edit, dict(opened, address="г. Таганрог, пер. Гоголевский, 16")).status_code == 302
 
-    refused = client.post(edit, mine)
+    refused = client.post(edit, dict(opened, short_name="СОШ 16 (моя правка)"))
     assert refused.status_code == 409
     page = refused.content.decode()
-    assert "Пока вы правили карточку, её сохранил" in page and "пер. Гоголевский, 16" in page
-    assert 'value="СОШ 16 (моя правка)"' in page
+    assert "Пока вы правили карточку, её сохранил(а)" in page
+    assert 'value="СОШ 16 (моя правка)"' in page and 'value="г. Таганрог, пер. Гоголевский, 16"' in page
     school.refresh_from_db()
     assert (
         school.address == "г. Таганрог, пер. Гоголевский, 16" and school.short_name != "СОШ 16 (моя правка)"
     )
 
-    again = dict(mine, seen=refused.context["form"]["seen"].value(), address=school.address)
+    again = {name: refused.context["form"][name].value() or "" for name in form.fields}
     assert client.post(edit, again).status_code == 302
     school.refresh_from_db()
     assert (school.short_name, school.address) == ("СОШ 16 (моя правка)", "г. Таганрог, пер. Гоголевский, 16")
+
+
+def test_a_field_both_changed_keeps_mine_and_says_what_the_other_wrote(client, staff, region_staff):
+    from schools.models import Organisation
+
+    school = Organisation.objects.get(name="МОБУ СОШ № 16")
+    edit = reverse("schools:registry_school_edit", args=[school.pk])
+    client.force_login(staff)
+    form = client.get(edit).context["form"]
+    opened = {name: form.initial.get(name) or "" for name in form.fields}
+    other = client.__class__()
+    other.force_login(region_staff)
+    other.post(edit, dict(opened, address="ул. Чехова, 1"))
+    refused = client.post(edit, dict(opened, address="ул. Пушкина, 2"))
+    assert refused.status_code == 409
+    assert refused.context["form"]["address"].value() == "ул. Пушкина, 2"
+    assert "Здесь же изменено другим: «ул. Чехова, 1»" in refused.content.decode()
+    school.refresh_from_db()
+    assert school.address == "ул. Чехова, 1"
