@@ -43,6 +43,7 @@ class SchoolAdoption:
     director: str
     stage: str
     last_login: object = None
+    director_email: str = ""
 
     @property
     def label(self) -> str:
@@ -67,13 +68,18 @@ def adoption_of(municipality: Municipality, *, now=None) -> Adoption:
     now = now or timezone.now()
     schools = list(Organisation.objects.schools().filter(municipality=municipality).order_by("name"))
     heads = {
-        p.organisation_id: p.full_name
+        p.organisation_id: p
         for p in Person.objects.filter(organisation__in=schools, is_head=True).only(
-            "organisation", "full_name"
+            "organisation", "full_name", "email"
         )
     }
     stages = director_stages([school.pk for school in schools], now=now)
-    rows = [SchoolAdoption(school, heads.get(school.pk, ""), *stages[school.pk]) for school in schools]
+    rows = []
+    for school in schools:
+        head = heads.get(school.pk)
+        stage, last_login = stages[school.pk]
+        name, email = (head.full_name, head.email) if head else ("", "")
+        rows.append(SchoolAdoption(school, name, stage, last_login, email))
     return Adoption(rows)
 
 

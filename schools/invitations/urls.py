@@ -7,6 +7,7 @@ from schools.invitations import views
 urlpatterns = [
     path("", views.users, name="users"),
     path("municipality/<int:pk>/", views.users_municipality, name="users_municipality"),
+    path("municipality/<int:pk>/directors.xlsx", views.users_adoption_xlsx, name="users_adoption_xlsx"),
     path("municipality/<int:pk>/invite/", views.invitation_create, name="invitation_create"),
     path("municipality/<int:pk>/invite-directors/", views.invitation_bulk, name="invitation_bulk"),
     path("region/<int:pk>/", views.users_region, name="users_region"),

@@ -180,6 +180,7 @@ TARGETS: dict[str, Kwargs] = {
     # --- end of registry ---
     # --- invitations ---
     "schools:users_municipality": municipality,
+    "schools:users_adoption_xlsx": municipality,
     "schools:invitation_create": municipality,
     "schools:invitation_bulk": municipality,
     "schools:users_region": lambda w: {"pk": w.region.pk},

@@ -326,3 +326,47 @@ def test_an_address_whose_account_is_switched_off_is_given_its_access_back_not_a
     assert response.status_code == 400
     assert "есть отключённая учётная запись" in text_of(response) and "Вернуть доступ" in text_of(response)
     assert not Invitation.objects.filter(email="murazyan@school6.ru").exists()
+
+
+def test_the_directors_list_downloads_with_the_pages_figures_those_without_an_account_first(
+    client, staff, principal
+):
+    import io
+
+    from openpyxl import load_workbook
+
+    from schools.models import AccessEvent
+
+    school = Organisation.objects.get(name="МОБУ СОШ № 6")
+    Client().force_login(principal)  # the director of № 6 has logged in
+    client.force_login(staff)
+    response = client.get(reverse("schools:users_adoption_xlsx", args=[school.municipality_id]))
+    assert (
+        response["Content-Disposition"] == f'attachment; filename="directors-{school.municipality_id}.xlsx"'
+    )
+    rows = list(load_workbook(io.BytesIO(response.content)).active.iter_rows(values_only=True))
+    assert rows[0] == ("Школа", "Директор", "Электронная почта", "Вход на портал", "Последний вход")
+    by_school = {r[0]: r for r in rows[1:]}
+    adoption = adoption_of(school.municipality)
+    # The file and the page's one rule agree, school by school.
+    assert {name: r[3] for name, r in by_school.items()} == {r.school.name: r.label for r in adoption.rows}
+    assert by_school["МОБУ СОШ № 6"][3] == Stage.LABELS[Stage.LOGGED_IN] and by_school["МОБУ СОШ № 6"][4]
+    stages = [r[3] for r in rows[1:]]
+    assert stages == sorted(
+        stages,
+        key=[
+            Stage.LABELS[Stage.NO_ACCOUNT],
+            Stage.LABELS[Stage.INVITED],
+            Stage.LABELS[Stage.LOGGED_IN],
+        ].index,
+    )
+    assert AccessEvent.objects.filter(kind=AccessEvent.Kind.EXPORT, user=staff).exists()
+
+
+def test_the_directors_list_is_not_for_outsiders(client, outsider, coordinator):
+    school = Organisation.objects.get(name="МОБУ СОШ № 6")
+    url = reverse("schools:users_adoption_xlsx", args=[school.municipality_id])
+    client.force_login(outsider)
+    assert client.get(url).status_code == 404
+    client.force_login(coordinator)
+    assert client.get(url).status_code == 403
