@@ -13,7 +13,9 @@ from schools.models import Organisation, Person, SchoolStatus
 from schools.russian import fold, normalise_person_name
 
 
-def _as(obj, by):
+def as_user(obj, by):
+    """``obj``, its next save or delete recorded in the change history as made by ``by`` (a
+    command's None leaves it to simple-history's middleware, which has no user either)."""
     if by is not None:
         obj._history_user = by
     return obj
@@ -42,12 +44,12 @@ def director_set(
     if head is not None and full_name and fold(head.full_name) == fold(full_name):
         if email and head.email != email:
             head.email = email
-            _as(head, by).save()
+            as_user(head, by).save()
         return DirectorChange(head=head, former=None)
     former = None
     if head is not None:
         head.is_head = False
-        _as(head, by).save()
+        as_user(head, by).save()
         former = head
     if not full_name:
         return DirectorChange(head=None, former=former)
@@ -57,7 +59,7 @@ def director_set(
         people.append(person)
     person.is_head = True
     person.email = email or person.email
-    _as(person, by).save()
+    as_user(person, by).save()
     return DirectorChange(head=person, former=former)
 
 
@@ -78,8 +80,8 @@ def statuses_set(
     added = [k for k in SchoolStatus.Kind.values if k in kinds and k not in current]
     removed = [k for k in SchoolStatus.Kind.values if k in current and k not in kinds]
     for kind in removed:
-        _as(current.pop(kind), by).delete()  # one by one: the history records each delete
+        as_user(current.pop(kind), by).delete()  # one by one: the history records each delete
     for kind in added:
-        current[kind] = _as(SchoolStatus(school=school, academic_year=year, kind=kind), by)
+        current[kind] = as_user(SchoolStatus(school=school, academic_year=year, kind=kind), by)
         current[kind].save()
     return added, removed

@@ -1,6 +1,6 @@
 """The read side of the consent slice: which consent text is in force (without a query once it
-is known), whether a user has accepted it, whether a user has any role, and whom a user with
-no role should ask for one."""
+is known), whether a user has accepted it, and whom a user with no role (``schools.permissions.
+has_no_role``) should ask for one."""
 
 from __future__ import annotations
 

@@ -39,7 +39,7 @@ from schools.models import (
     validate_inn,
 )
 from schools.russian import fold, normalise_person_name, plain, school_key
-from schools.services import director_set, statuses_set
+from schools.services import as_user, director_set, statuses_set
 
 Kind = SchoolStatus.Kind
 
@@ -341,8 +341,7 @@ class SchoolRegistryResource(resources.ModelResource):
     def do_instance_save(self, instance, is_create) -> None:
         if not self.school_changed:
             return  # only the director or the statuses change: no empty entry in its history
-        instance._history_user = self.by
-        instance.save(force_insert=is_create)
+        as_user(instance, self.by).save(force_insert=is_create)
 
     def after_save_instance(self, instance, row, **kwargs) -> None:
         parsed = self.parsed

@@ -17,6 +17,18 @@ class BootstrapForm(forms.Form):
             field.widget.attrs.setdefault("class", css)
 
 
+def invitable(email: str) -> str:
+    """The address an invitation may go to, in lower case: not one whose account is switched
+    off (a second account cannot take the address; the old one, with its marks, comes back)."""
+    email = email.strip().lower()
+    if disabled_account(email) is not None:
+        raise ValidationError(
+            "У этого адреса есть отключённая учётная запись. Верните ей доступ кнопкой «Вернуть "
+            "доступ» в списке учётных записей: отметки и файлы этого человека останутся с ним."
+        )
+    return email
+
+
 class InvitationForm(BootstrapForm):
     """Whom to invite, with which role, where: the organisations are those the inviter runs
     (the caller passes them), the role must be one the inviter gives there."""
@@ -35,15 +47,7 @@ class InvitationForm(BootstrapForm):
         self.fields["role"].choices = [(r.value, r.label) for r in Membership.Role if r in roles]
 
     def clean_email(self) -> str:
-        email = self.cleaned_data["email"].strip().lower()
-        disabled = disabled_account(email)
-        if disabled is not None:
-            # A second account cannot take the address; the old one, with its marks, comes back.
-            raise ValidationError(
-                "У этого адреса есть отключённая учётная запись. Верните ей доступ кнопкой «Вернуть "
-                "доступ» в списке учётных записей: отметки и файлы этого человека останутся с ним."
-            )
-        return email
+        return invitable(self.cleaned_data["email"])
 
     def clean(self):
         data = super().clean()
@@ -61,6 +65,9 @@ class DirectorForm(BootstrapForm):
     email = forms.EmailField(
         label="Электронная почта", help_text="На неё придёт приглашение; она же будет логином."
     )
+
+    def clean_email(self) -> str:
+        return invitable(self.cleaned_data["email"])
 
 
 class AcceptForm(BootstrapForm):

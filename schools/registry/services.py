@@ -17,12 +17,7 @@ from schools.models import (
     Person,
     Region,
 )
-from schools.services import director_set, statuses_set
-
-
-def _as(instance, by):
-    instance._history_user = by
-    return instance
+from schools.services import as_user, director_set, statuses_set
 
 
 def municipality_create(
@@ -30,7 +25,7 @@ def municipality_create(
 ) -> Municipality:
     """The municipality and its department (the organisation its staff belong to)."""
     with transaction.atomic():
-        municipality = _as(Municipality(region=region, name=name.strip(), timezone=timezone), by)
+        municipality = as_user(Municipality(region=region, name=name.strip(), timezone=timezone), by)
         municipality.full_clean()
         municipality.save()
         department = Organisation(
@@ -39,7 +34,7 @@ def municipality_create(
             kind=Organisation.Kind.DEPARTMENT,
             name=department_name.strip(),
         )
-        _as(department, by).save()
+        as_user(department, by).save()
     return municipality
 
 
@@ -65,7 +60,7 @@ def school_save(
         )
         for name in ("name", "short_name", "inn", "address", "email", "website"):
             setattr(school, name, getattr(card, name).strip())
-        _as(school, by).save()
+        as_user(school, by).save()
         director_set(school=school, full_name=card.director_name, email=card.director_email, by=by)
     return school
 
@@ -81,7 +76,7 @@ def school_statuses_set(
 
 def pair_create(*, mentor: Organisation, mentee: Organisation, year: int, by) -> MentorPair:
     with transaction.atomic():
-        pair = _as(MentorPair(mentor=mentor, mentee=mentee, academic_year=year), by)
+        pair = as_user(MentorPair(mentor=mentor, mentee=mentee, academic_year=year), by)
         pair.save()
     return pair
 
@@ -90,13 +85,13 @@ def pair_delete(*, pair: MentorPair, by) -> int:
     """Deletes the pair; returns the id of its history record, for «Вернуть»."""
     with transaction.atomic():
         pk = pair.pk
-        _as(pair, by).delete()
+        as_user(pair, by).delete()
         return MentorPair.history.filter(id=pk, history_type="-").latest("history_date").history_id
 
 
 def coordinator_assign(*, coordinator: Person, school: Organisation, year: int, by) -> CoordinatorAssignment:
     with transaction.atomic():
-        assignment = _as(
+        assignment = as_user(
             CoordinatorAssignment(coordinator=coordinator, school=school, academic_year=year), by
         )
         assignment.save()
@@ -107,7 +102,7 @@ def coordinator_unassign(*, assignment: CoordinatorAssignment, by) -> int:
     """Deletes the assignment; returns the id of its history record, for «Вернуть»."""
     with transaction.atomic():
         pk = assignment.pk
-        _as(assignment, by).delete()
+        as_user(assignment, by).delete()
         return CoordinatorAssignment.history.filter(id=pk, history_type="-").latest("history_date").history_id
 
 
@@ -127,7 +122,7 @@ def deleted_restore(*, record, by):
     instance._change_reason = RESTORED
     try:
         with transaction.atomic():
-            _as(instance, by).save(force_insert=True)
+            as_user(instance, by).save(force_insert=True)
     except IntegrityError as error:
         raise AlreadyThere from error
     return instance
